@@ -1,0 +1,273 @@
+// Proof for OpenClaw issue 73723 (PRs 73950, 86340): the native hook relay must be one registry across
+// module instances, and a hook command from a replaced run must fail closed with the stale error.
+// Adapts to the API shapes V0-V3 described in shared/docs/target.md; never hard-codes the brand.
+
+import { type CheckOutcome, defineProof, type ScenarioContext } from "../src/scenario/definition.ts";
+
+const staleError = "native hook relay bridge stale registration";
+const modulePath = "src/agents/harness/native-hook-relay.ts";
+const clientPath = "src/agents/harness/native-hook-relay-client.ts";
+const stateSymbolSuffix = ".nativeHookRelay.state";
+const provider = "codex";
+const event = "pre_tool_use";
+const commandTimeoutMs = 60_000;
+
+type Fn = (params: Record<string, unknown>) => unknown;
+type Instance = Record<string, unknown>;
+type Captured = { ok: true; value: unknown } | { ok: false; error: string };
+
+interface Handle {
+  relayId?: unknown;
+  generation?: unknown;
+  commandForEvent?: (event: string) => unknown;
+  unregister?: () => unknown;
+}
+
+async function capture(run: () => unknown): Promise<Captured> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function exportedFunction(instance: Instance, name: string): Fn | undefined {
+  const value = instance[name];
+  return typeof value === "function" ? (value as Fn) : undefined;
+}
+
+/** An invoke that answered: pass on exit code 0, otherwise the code or the error is the value. */
+function invokeOutcome(result: Captured): CheckOutcome {
+  if (!result.ok) return { status: "fail", value: `error:${result.error}` };
+  const exitCode = (result.value as { exitCode?: unknown } | null)?.exitCode;
+  if (typeof exitCode !== "number") return { status: "fail", value: "unexpected-response" };
+  return { status: exitCode === 0 ? "pass" : "fail", value: String(exitCode) };
+}
+
+/** An invoke that must fail closed with the stale error: the error text is the value. */
+function staleOutcome(result: Captured): CheckOutcome {
+  if (result.ok) {
+    const exitCode = (result.value as { exitCode?: unknown } | null)?.exitCode;
+    return { status: "fail", value: `none(accepted, exit ${String(exitCode)})` };
+  }
+  return { status: result.error === staleError ? "pass" : "fail", value: result.error };
+}
+
+/** Read a hook command's answer the way Codex would: the relay reports trouble on stderr and denies. */
+function commandAnswer(result: {
+  exitCode: number | undefined;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+}):
+  | { kind: "answered"; exitCode: number }
+  | { kind: "unavailable"; reason: string }
+  | { kind: "did-not-run"; reason: string } {
+  if (result.timedOut) return { kind: "unavailable", reason: "timed out" };
+  const unavailable = /native hook relay unavailable: ([^\n]*)/.exec(result.stderr);
+  if (unavailable) return { kind: "unavailable", reason: (unavailable[1] ?? "").trim() };
+  if (/"permissionDecision"\s*:\s*"deny"/.test(result.stdout))
+    return { kind: "unavailable", reason: "denied" };
+  if (result.exitCode === 0) return { kind: "answered", exitCode: 0 };
+  if (/native hook relay/i.test(result.stderr)) {
+    const line = result.stderr.split("\n").find((l) => /native hook relay/i.test(l)) ?? "";
+    return { kind: "unavailable", reason: line.replace(/^Error:\s*/, "").trim() };
+  }
+  const first = result.stderr.split("\n").find((l) => l.trim() !== "") ?? `exit ${String(result.exitCode)}`;
+  return { kind: "did-not-run", reason: first.trim() };
+}
+
+function findStateSymbol(): string | undefined {
+  return Object.getOwnPropertySymbols(globalThis)
+    .map((symbol) => symbol.description ?? "")
+    .find((description) => description.endsWith(stateSymbolSuffix));
+}
+
+const codexPayload = JSON.stringify({
+  hook_event_name: "PreToolUse",
+  session_id: "relay-proof-session",
+  tool_name: "Bash",
+  tool_input: { command: "echo relay-proof" },
+});
+
+export default defineProof({
+  id: "native-hook-relay",
+  title: "Native hook relay: one registry across module instances; stale generations fail closed",
+  behavior:
+    "OpenClaw issue 73723: the native hook relay module loaded as two module instances kept two registries, " +
+    "so a relay registered through one copy was `native hook relay not found` from the other, and a late hook " +
+    "command from a replaced run could reach the replacement. The fix keeps relay state on one process-global " +
+    "symbol and gives each registration a generation; a stale generation fails closed.",
+  module: { candidates: [modulePath] },
+  requiredChecks: ["duplicate-module-invoke", "stale-generation-error", "replacement-generation-invoke"],
+  summaryInfo: ["api"],
+  tests: [
+    "src/agents/harness/native-hook-relay.test.ts",
+    "src/cli/native-hook-relay-cli.test.ts",
+    "src/gateway/server-methods/native-hook-relay.test.ts",
+    "extensions/codex/src/app-server/native-hook-relay.test.ts",
+    "extensions/codex/src/app-server/approval-bridge.test.ts",
+  ],
+  scenario,
+});
+
+async function loadInstance(ctx: ScenarioContext, name: string): Promise<Instance> {
+  const loaded = await capture(() => ctx.load(name));
+  if (!loaded.ok) ctx.cannotTest(`relay module failed to load: ${loaded.error}`);
+  return loaded.value as Instance;
+}
+
+async function scenario(ctx: ScenarioContext): Promise<void> {
+  const a = await loadInstance(ctx, "a");
+  const b = await loadInstance(ctx, "b");
+  if (a === b) ctx.cannotTest("the two imports returned one module instance; duplicate loading failed");
+  ctx.info("module-instances", "2 distinct");
+
+  const api = {
+    register: (i: Instance) => exportedFunction(i, "registerNativeHookRelay"),
+    invoke: (i: Instance) => exportedFunction(i, "invokeNativeHookRelay"),
+  };
+  const registerA = api.register(a);
+  const invokeA = api.invoke(a);
+  const registerB = api.register(b);
+  const invokeB = api.invoke(b);
+  if (!registerA || !invokeA || !registerB || !invokeB) {
+    const missing = ["registerNativeHookRelay", "invokeNativeHookRelay"].filter(
+      (n) => !exportedFunction(a, n),
+    );
+    ctx.cannotTest(`relay module lacks export ${missing.join(", ") || "registerNativeHookRelay"}`);
+  }
+
+  // V3 moved the bridge client into its own module; load it per instance as well.
+  const clientFile = ctx.find(clientPath);
+  const bridgeOf = async (instance: Instance, name: string): Promise<Fn | undefined> => {
+    const own = exportedFunction(instance, "invokeNativeHookRelayBridge");
+    if (own || !clientFile) return own;
+    const client = await capture(() => ctx.load(`${name}-client`, clientFile));
+    return client.ok ? exportedFunction(client.value as Instance, "invokeNativeHookRelayBridge") : undefined;
+  };
+  const bridgeA = await bridgeOf(a, "a");
+  const bridgeB = await bridgeOf(b, "b");
+
+  const requestedId = `relay-proof-${Math.random().toString(36).slice(2, 10)}`;
+  const registerParams = (runId: string) => ({
+    provider,
+    relayId: requestedId,
+    sessionId: "relay-proof-session",
+    runId,
+    ttlMs: 10 * 60_000,
+  });
+  const first = await capture(() => registerA(registerParams("relay-proof-run-1")));
+  if (!first.ok) ctx.cannotTest(`registerNativeHookRelay threw: ${first.error}`);
+  const handle1 = first.value as Handle;
+  ctx.onTeardown(() => handle1.unregister?.());
+
+  const relayId = typeof handle1.relayId === "string" ? handle1.relayId : requestedId;
+  const stableIds = relayId === requestedId;
+  const generation1 =
+    typeof handle1.generation === "string" && handle1.generation ? handle1.generation : undefined;
+  const stateSymbol = findStateSymbol();
+  const shape = !stableIds ? "v0" : !generation1 ? "v1" : clientFile ? "v3" : "v2";
+  ctx.info("api", shape);
+  ctx.info("state", stateSymbol ? `global Symbol.for(${stateSymbol})` : "module-local");
+  ctx.info("bridge", bridgeB ? "exported" : "absent");
+
+  const invokeParams = (generation: string | undefined) => ({
+    provider,
+    relayId,
+    event,
+    rawPayload: JSON.parse(codexPayload) as unknown,
+    ...(generation ? { generation, requireGeneration: true } : {}),
+  });
+  const bridgeParams = (generation: string | undefined) => ({
+    ...invokeParams(generation),
+    requireGeneration: undefined,
+    registrationTimeoutMs: 3000,
+    timeoutMs: 10_000,
+  });
+  const runCommand = async (
+    handle: Handle,
+  ): Promise<ReturnType<typeof commandAnswer> | { kind: "none"; reason: string }> => {
+    if (typeof handle.commandForEvent !== "function")
+      return { kind: "none", reason: "handle has no commandForEvent" };
+    const built = await capture(() => handle.commandForEvent?.(event));
+    if (!built.ok) return { kind: "none", reason: `commandForEvent threw: ${built.error}` };
+    if (typeof built.value !== "string")
+      return { kind: "none", reason: "commandForEvent returned no string" };
+    const result = await ctx.runShell(built.value, { input: codexPayload, timeoutMs: commandTimeoutMs });
+    return commandAnswer(result);
+  };
+  const commandInvoke = (answer: Awaited<ReturnType<typeof runCommand>>): CheckOutcome => {
+    if (answer.kind === "answered") return { status: "pass", value: String(answer.exitCode) };
+    if (answer.kind === "unavailable") return { status: "fail", value: `error:${answer.reason}` };
+    return { status: "skipped", value: "skipped", detail: answer.reason };
+  };
+  const commandStale = (answer: Awaited<ReturnType<typeof runCommand>>): CheckOutcome => {
+    if (answer.kind === "answered") return { status: "fail", value: "none(accepted, exit 0)" };
+    if (answer.kind === "unavailable")
+      return { status: answer.reason === staleError ? "pass" : "fail", value: answer.reason };
+    return { status: "skipped", value: "skipped", detail: answer.reason };
+  };
+  const noBridge: CheckOutcome = {
+    status: "skipped",
+    value: "skipped",
+    detail: "no invokeNativeHookRelayBridge export",
+  };
+
+  // 1. Registered through A, invoked through B.
+  await ctx.check({ key: "duplicate-module-invoke", expected: "0", required: true }, async () =>
+    invokeOutcome(await capture(() => invokeB(invokeParams(generation1)))),
+  );
+  await ctx.check({ key: "duplicate-module-invoke.bridge", expected: "0", required: false }, async () =>
+    bridgeB ? invokeOutcome(await capture(() => bridgeB(bridgeParams(generation1)))) : noBridge,
+  );
+  await ctx.check({ key: "duplicate-module-invoke.command", expected: "0", required: false }, async () =>
+    commandInvoke(await runCommand(handle1)),
+  );
+
+  // 2. A replacement run registers the same stable id through B.
+  const unsupported = (why: string): CheckOutcome => ({
+    status: "unsupported",
+    value: `unsupported(${why})`,
+  });
+  let handle2: Handle | undefined;
+  let generation2: string | undefined;
+  let cannotReplace: string | undefined;
+  if (!stableIds) cannotReplace = `api ${shape}: relayId is ignored`;
+  else if (!generation1) cannotReplace = `api ${shape}: no generations`;
+  else {
+    const second = await capture(() => registerB(registerParams("relay-proof-run-2")));
+    if (!second.ok) ctx.cannotTest(`replacement registerNativeHookRelay threw: ${second.error}`);
+    handle2 = second.value as Handle;
+    const replaced = handle2;
+    ctx.onTeardown(() => replaced.unregister?.());
+    generation2 = typeof handle2.generation === "string" ? handle2.generation : undefined;
+    if (!generation2 || generation2 === generation1) cannotReplace = "replacement kept the old generation";
+  }
+  const staleCheck = async (key: string, run: () => Promise<CheckOutcome>) =>
+    ctx.check({ key, expected: staleError, required: key === "stale-generation-error" }, async () =>
+      cannotReplace ? unsupported(cannotReplace) : run(),
+    );
+  const replacementCheck = async (key: string, run: () => Promise<CheckOutcome>) =>
+    ctx.check({ key, expected: "0", required: key === "replacement-generation-invoke" }, async () =>
+      cannotReplace ? unsupported(cannotReplace) : run(),
+    );
+
+  // 3. The old generation must fail closed on every path; the new one must answer.
+  await staleCheck("stale-generation-error", async () =>
+    staleOutcome(await capture(() => invokeA(invokeParams(generation1)))),
+  );
+  await staleCheck("stale-generation-error.bridge", async () =>
+    bridgeA ? staleOutcome(await capture(() => bridgeA(bridgeParams(generation1)))) : noBridge,
+  );
+  await staleCheck("stale-generation-error.command", async () => commandStale(await runCommand(handle1)));
+  await replacementCheck("replacement-generation-invoke", async () =>
+    invokeOutcome(await capture(() => invokeA(invokeParams(generation2)))),
+  );
+  await replacementCheck("replacement-generation-invoke.bridge", async () =>
+    bridgeA ? invokeOutcome(await capture(() => bridgeA(bridgeParams(generation2)))) : noBridge,
+  );
+  await replacementCheck("replacement-generation-invoke.command", async () =>
+    handle2 ? commandInvoke(await runCommand(handle2)) : unsupported("no replacement"),
+  );
+}

@@ -1,0 +1,77 @@
+// The CLI: parses the command name, lazy-imports the command, and is the one place that writes the
+// final output and exits. Library code returns data or throws branded errors with a stable code.
+
+import { existsSync, readFileSync } from "node:fs";
+import { isRelayProofError, usageCodes } from "../errors.ts";
+import { handleSignals, runCleanup } from "../process/cleanup.ts";
+import type { CommandIo, CommandOutcome } from "./commands/types.ts";
+import { mainHelp } from "./help.ts";
+
+const commands: Record<string, (args: string[], io: CommandIo) => Promise<CommandOutcome>> = {
+  run: async (args, io) => (await import("./commands/run.ts")).runCommand(args, io),
+  proofs: async (args) => (await import("./commands/proofs.ts")).proofsCommand(args),
+};
+
+function version(): string {
+  // src/cli/ when run from source, dist/src/cli/ when built: the package root is two or three up.
+  for (const up of ["../../package.json", "../../../package.json"]) {
+    const url = new URL(up, import.meta.url);
+    if (!existsSync(url)) continue;
+    const pkg = JSON.parse(readFileSync(url, "utf8")) as { name?: string; version?: string };
+    if (pkg.name === "relay-proof" && pkg.version) return pkg.version;
+  }
+  return "unknown";
+}
+
+async function dispatch(argv: string[], io: CommandIo): Promise<CommandOutcome> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "-h" || name === "--help")
+    return { stdout: mainHelp, exitCode: name ? 0 : 2 };
+  if (name === "-v" || name === "--version") return { stdout: `${version()}\n`, exitCode: 0 };
+  if (name === "help") {
+    const topic = rest[0];
+    if (topic && commands[topic]) return commands[topic](["--help"], io);
+    return { stdout: mainHelp, exitCode: 0 };
+  }
+  const command = commands[name];
+  if (!command) {
+    const { relayProofError } = await import("../errors.ts");
+    throw relayProofError(
+      "USAGE",
+      `unknown command "${name}"`,
+      `commands: ${Object.keys(commands).join(", ")}; see relay-proof --help`,
+    );
+  }
+  return command(rest, io);
+}
+
+export async function main(argv: string[]): Promise<never> {
+  const controller = new AbortController();
+  const exit = (code: number): never => process.exit(code);
+  handleSignals((code, signal) => {
+    process.stderr.write(`relay-proof: interrupted by ${signal}; cleaned up\n`);
+    exit(code);
+  });
+  const io: CommandIo = {
+    stderr: (text) => process.stderr.write(text),
+    color: process.stdout.isTTY === true && !process.env.NO_COLOR,
+    signal: controller.signal,
+  };
+  let code: number;
+  try {
+    const outcome = await dispatch(argv, io);
+    process.stdout.write(outcome.stdout);
+    code = outcome.exitCode;
+  } catch (error) {
+    if (isRelayProofError(error)) {
+      const hint = error.hint ? ` (${error.hint})` : "";
+      process.stderr.write(`relay-proof: ${error.message}${hint}\n`);
+      code = usageCodes.has(error.code) ? 2 : 125;
+    } else {
+      process.stderr.write(`relay-proof: internal error: ${(error as Error).stack ?? String(error)}\n`);
+      code = 125;
+    }
+  }
+  await runCleanup();
+  return exit(code);
+}

@@ -1,0 +1,43 @@
+import { type ParseArgsConfig, parseArgs } from "node:util";
+import { relayProofError } from "../errors.ts";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+
+/** node:util parseArgs, with its errors turned into one-line usage errors that name the fix. */
+export function parseFlags<T extends Options>(command: string, args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: true, allowNegative: true });
+  } catch (error) {
+    const message =
+      (error as Error).message.split("\n")[0]?.replace(/\. To specify a positional.*$/, "") ??
+      "bad arguments";
+    throw relayProofError("USAGE", message, `see relay-proof ${command} --help`);
+  }
+}
+
+export function positiveSeconds(
+  flag: string,
+  value: string | undefined,
+  command: string,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw relayProofError(
+      "USAGE",
+      `${flag} must be a positive number of seconds, got "${value}"`,
+      `see relay-proof ${command} --help`,
+    );
+  }
+  return seconds * 1000;
+}
+
+export function noPositionals(command: string, positionals: string[]): void {
+  if (positionals.length > 0) {
+    throw relayProofError(
+      "USAGE",
+      `unexpected argument "${positionals[0]}"`,
+      `see relay-proof ${command} --help`,
+    );
+  }
+}

@@ -1,0 +1,143 @@
+import { relative } from "node:path";
+import { buildProofLines } from "../result/proof-lines.ts";
+import { redact, secretValues } from "../result/sanitize.ts";
+import { exitCodes, type ProofResult, resultSchema } from "../result/types.ts";
+import { decideVerdict } from "../result/verdict.ts";
+import { loadDefinition } from "../scenario/load-definition.ts";
+import type { ChildMessage } from "../scenario/messages.ts";
+import { runScenario, type ScenarioResult } from "../scenario/run-scenario.ts";
+import { locateModule } from "../target/module-path.ts";
+import { type NodeToolchain, resolveNode } from "../target/node-toolchain.ts";
+import { openTarget, type Target } from "../target/open-target.ts";
+import { resolveTsxLoader, type TsxLoader } from "../target/tsx-loader.ts";
+
+export interface RunProofOptions {
+  /** Path of the checkout (default: current directory). */
+  repo: string;
+  proof?: string;
+  /** `--module`: the module under test, relative to the repo root. */
+  module?: string;
+  /** `--node`: the Node binary that runs the target. */
+  node?: string;
+  /** Fetch a Node that satisfies the target's engines from the npm registry when needed. */
+  provision?: boolean;
+  requireClean?: boolean;
+  timeoutMs?: number;
+  /** The argv that reproduces this run, recorded in the result. */
+  command?: string[];
+  onProgress?: (message: string) => void;
+  onChildMessage?: (message: ChildMessage) => void;
+  onChildOutput?: (stream: "stdout" | "stderr", chunk: string) => void;
+  signal?: AbortSignal;
+}
+
+export const defaultTimeoutMs = 180_000;
+
+function emptyScenario(cannotTest: string): ScenarioResult {
+  return {
+    node: undefined,
+    info: {},
+    checks: [],
+    cannotTest,
+    harnessError: undefined,
+    completed: false,
+    timedOut: false,
+    exitCode: undefined,
+    signal: undefined,
+    interruptedDuring: undefined,
+    activeResources: [],
+    leftoverProcesses: false,
+    stdout: "",
+    stderr: "",
+    durationMs: 0,
+  };
+}
+
+/** Prove one checkout: target -> scenario -> verdict -> proof lines, returned as data. */
+export async function runProof(options: RunProofOptions): Promise<ProofResult> {
+  const started = Date.now();
+  const { definition, url } = await loadDefinition(options.proof ?? "native-hook-relay");
+  const target: Target = await openTarget({ repo: options.repo, requireClean: options.requireClean });
+  const location = locateModule(target.root, definition.module.candidates, options.module);
+  options.onProgress?.(`target ${target.root} at ${target.head}${target.dirty ? " (dirty)" : ""}`);
+
+  let node: NodeToolchain | undefined;
+  let tsx: TsxLoader | undefined;
+  let scenario: ScenarioResult;
+  if (!location.found) {
+    scenario = emptyScenario(`module not found at this commit (tried ${location.tried.join(", ")})`);
+  } else {
+    node = await resolveNode({
+      engines: target.packageJson?.engines?.node,
+      nodeFlag: options.node,
+      provision: options.provision ?? true,
+      onProgress: options.onProgress,
+    });
+    if (!node.satisfies) {
+      options.onProgress?.(`warning: Node ${node.version} does not satisfy engines.node "${node.engines}"`);
+    }
+    tsx = resolveTsxLoader(target.root);
+    options.onProgress?.(
+      `running ${definition.id} with Node ${node.version} (${node.source}), tsx ${tsx.version} (${tsx.source})`,
+    );
+    scenario = await runScenario({
+      definitionUrl: url,
+      repoRoot: target.root,
+      modulePath: location.path,
+      nodePath: node.path,
+      tsxLoaderUrl: tsx.url,
+      timeoutMs: options.timeoutMs ?? defaultTimeoutMs,
+      onMessage: options.onChildMessage,
+      onOutput: options.onChildOutput,
+      signal: options.signal,
+    });
+  }
+
+  const { verdict, reasons, notTested } = decideVerdict(definition, scenario);
+  const secrets = secretValues();
+  const stderrTail = redact(scenario.stderr, secrets).split("\n").filter(Boolean).slice(-20);
+  const result: ProofResult = {
+    schema: resultSchema,
+    kind: "run",
+    proof: { id: definition.id, title: definition.title },
+    target: {
+      root: target.root,
+      head: target.head,
+      dirty: target.dirty,
+      dirtyPaths: target.dirtyPaths,
+      ref: undefined,
+      module: location.found ? relative(target.root, location.path) : undefined,
+    },
+    toolchain: {
+      node: scenario.node ?? node?.version,
+      nodePath: node?.path,
+      nodeSource: node?.source,
+      engines: target.packageJson?.engines?.node,
+      enginesSatisfied: node?.satisfies,
+      tsx: tsx?.version,
+      tsxSource: tsx?.source,
+    },
+    scenario: {
+      info: scenario.info,
+      checks: scenario.checks.map((check) => ({ ...check, value: redact(check.value, secrets) })),
+      cannotTest: scenario.cannotTest,
+      timedOut: scenario.timedOut,
+      exitCode: scenario.exitCode,
+      signal: scenario.signal,
+      activeResources: scenario.activeResources,
+      leftoverProcesses: scenario.leftoverProcesses,
+      durationMs: scenario.durationMs,
+      stderrTail,
+    },
+    verdict,
+    exitCode: exitCodes[verdict],
+    reasons: reasons.map((reason) => redact(reason, secrets)),
+    notTested,
+    proofLines: [],
+    command: options.command ?? [],
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+  };
+  result.proofLines = buildProofLines(definition, result);
+  return result;
+}

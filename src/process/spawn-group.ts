@@ -1,0 +1,196 @@
+import { spawn } from "node:child_process";
+import { onCleanup } from "./cleanup.ts";
+
+export interface SpawnGroupOptions {
+  cwd: string;
+  /** The complete environment of the child (nothing is inherited implicitly). */
+  env: NodeJS.ProcessEnv;
+  timeoutMs: number;
+  /** Time between SIGTERM and SIGKILL of the whole group. */
+  killGraceMs?: number;
+  /** Written to stdin, which is then closed; without it stdin is /dev/null. */
+  input?: string;
+  /** Open a Node IPC channel (the child must be Node) and deliver each message here. */
+  onMessage?: (message: unknown) => void;
+  /** Each chunk of stdout/stderr as it arrives (live output for --verbose). */
+  onOutput?: (stream: "stdout" | "stderr", chunk: string) => void;
+  signal?: AbortSignal;
+  /** How long group members may outlive the leader before they count as left behind. */
+  leftoverGraceMs?: number;
+  /** Keep at most this many characters of each stream (the tail). */
+  maxBuffer?: number;
+}
+
+/** The same shape for success and failure: callers read fields, they never catch. */
+export interface SpawnGroupResult {
+  command: readonly string[];
+  exitCode: number | undefined;
+  signal: string | undefined;
+  timedOut: boolean;
+  aborted: boolean;
+  /** Members of the process group were still alive after the leader exited; they were killed. */
+  leftoverProcesses: boolean;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  /** Set when the process could not be started at all. */
+  spawnError: string | undefined;
+}
+
+const signalNumbers: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+
+/** Exit code as a shell reports it: a child killed by signal N maps to 128+N. */
+export function shellExitCode(result: Pick<SpawnGroupResult, "exitCode" | "signal">): number | undefined {
+  if (result.exitCode !== undefined) return result.exitCode;
+  if (result.signal) return 128 + (signalNumbers[result.signal] ?? 0);
+  return undefined;
+}
+
+export function processGroupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // the group is gone already
+  }
+}
+
+/**
+ * Spawn `file args` as the leader of a new process group, with a timeout that kills the whole group
+ * (SIGTERM, then SIGKILL after a grace) and a cleanup hook so an interrupt kills it too. Any group
+ * member still alive when the leader exits is killed and reported as `leftoverProcesses`.
+ */
+export function spawnGroup(
+  file: string,
+  args: readonly string[],
+  options: SpawnGroupOptions,
+): Promise<SpawnGroupResult> {
+  const started = performance.now();
+  const grace = options.killGraceMs ?? 2000;
+  const leftoverGraceMs = options.leftoverGraceMs ?? 1000;
+  const maxBuffer = options.maxBuffer ?? 1024 * 1024;
+  const ipc = options.onMessage !== undefined;
+  const child = spawn(file, args, {
+    cwd: options.cwd,
+    env: options.env,
+    detached: true,
+    stdio: [
+      options.input === undefined ? "ignore" : "pipe",
+      "pipe",
+      "pipe",
+      ...(ipc ? ["ipc" as const] : []),
+    ],
+    serialization: "json",
+  });
+  const pid = child.pid;
+  let stdout = "";
+  let stderr = "";
+  let timedOut = false;
+  let aborted = false;
+  let spawnError: string | undefined;
+  let killTimer: NodeJS.Timeout | undefined;
+  const terminate = () => {
+    if (pid === undefined) return;
+    killGroup(pid, "SIGTERM");
+    killTimer ??= setTimeout(() => killGroup(pid, "SIGKILL"), grace);
+  };
+  const unregister = onCleanup(() => {
+    if (pid !== undefined) killGroup(pid, "SIGKILL");
+  });
+  const timer = setTimeout(() => {
+    timedOut = true;
+    terminate();
+  }, options.timeoutMs);
+  const onAbort = () => {
+    aborted = true;
+    terminate();
+  };
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+    stdout = (stdout + chunk).slice(-maxBuffer);
+    options.onOutput?.("stdout", chunk);
+  });
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr = (stderr + chunk).slice(-maxBuffer);
+    options.onOutput?.("stderr", chunk);
+  });
+  if (options.onMessage) child.on("message", options.onMessage);
+  if (options.input !== undefined && child.stdin) {
+    // A hook that exits without reading its stdin must not crash the harness with EPIPE.
+    child.stdin.on("error", () => {});
+    child.stdin.end(options.input);
+  }
+
+  return new Promise((resolve) => {
+    let leftoverProcesses = false;
+    let settled = false;
+    const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (killTimer) clearTimeout(killTimer);
+      options.signal?.removeEventListener("abort", onAbort);
+      unregister();
+      resolve({
+        command: [file, ...args],
+        exitCode: code ?? undefined,
+        signal: signal ?? undefined,
+        timedOut,
+        aborted,
+        leftoverProcesses,
+        stdout,
+        stderr,
+        durationMs: Math.round(performance.now() - started),
+        spawnError,
+      });
+    };
+    child.on("error", (error) => {
+      spawnError = error.message;
+      if (pid === undefined) finish(null, null);
+    });
+    // A group member that outlives the leader (past a grace: a loader's helper process exits on its
+    // own) may hold the pipes open: kill it so 'close' can fire, and report it.
+    child.on("exit", () => {
+      if (pid === undefined) return;
+      const deadline = performance.now() + leftoverGraceMs;
+      const poll = setInterval(() => {
+        if (settled || !processGroupAlive(pid)) {
+          clearInterval(poll);
+        } else if (performance.now() >= deadline) {
+          clearInterval(poll);
+          leftoverProcesses = true;
+          killGroup(pid, "SIGKILL");
+        }
+      }, 25);
+      poll.unref();
+    });
+    child.on("close", (code, signal) => {
+      if (pid === undefined || !processGroupAlive(pid)) {
+        finish(code, signal);
+        return;
+      }
+      const deadline = performance.now() + leftoverGraceMs;
+      const poll = setInterval(() => {
+        if (!processGroupAlive(pid)) {
+          clearInterval(poll);
+          finish(code, signal);
+        } else if (performance.now() >= deadline) {
+          clearInterval(poll);
+          leftoverProcesses = true;
+          killGroup(pid, "SIGKILL");
+          finish(code, signal);
+        }
+      }, 25);
+    });
+  });
+}

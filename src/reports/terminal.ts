@@ -1,0 +1,62 @@
+import { sanitizeValue } from "../result/sanitize.ts";
+import type { ProofResult } from "../result/types.ts";
+import type { CheckStatus } from "../scenario/definition.ts";
+
+export interface TerminalOptions {
+  color?: boolean;
+}
+
+const marks: Record<CheckStatus, string> = {
+  pass: "✓",
+  fail: "✗",
+  unsupported: "✗",
+  skipped: "-",
+  error: "!",
+};
+
+function paint(color: boolean, code: number, text: string): string {
+  return color ? `\u001b[${code}m${text}\u001b[0m` : text;
+}
+
+/** Human summary first, then the `[proof]` lines, which are always the last lines of the output. */
+export function renderTerminal(result: ProofResult, options: TerminalOptions = {}): string {
+  const color = options.color ?? false;
+  const lines: string[] = [];
+  const { target, toolchain, scenario } = result;
+  lines.push(`relay-proof ${result.proof.id}: ${result.proof.title}`);
+  lines.push(
+    `  target  ${target.root} @ ${target.head}${target.dirty ? ` (dirty: ${target.dirtyPaths.length} paths)` : " (clean)"}`,
+  );
+  if (target.module) lines.push(`  module  ${target.module}`);
+  if (toolchain.node) {
+    lines.push(
+      `  node    ${toolchain.node} (${toolchain.nodeSource ?? "?"}), tsx ${toolchain.tsx ?? "?"} (${toolchain.tsxSource ?? "?"})`,
+    );
+  }
+  const width = Math.max(0, ...scenario.checks.map((check) => check.key.length));
+  if (scenario.checks.length > 0) lines.push("");
+  for (const check of scenario.checks) {
+    const code = check.status === "pass" ? 32 : check.status === "skipped" ? 33 : 31;
+    const detail = check.detail ? `  (${sanitizeValue(check.detail)})` : "";
+    lines.push(
+      `  ${paint(color, code, marks[check.status])} ${check.key.padEnd(width)}  ${sanitizeValue(check.value)}${detail}`,
+    );
+  }
+  lines.push("");
+  const verdictCode = result.verdict === "holds" ? 32 : result.verdict === "fails" ? 31 : 33;
+  lines.push(
+    `  verdict ${paint(color, verdictCode, result.verdict.toUpperCase())} (exit ${result.exitCode}, ${(result.durationMs / 1000).toFixed(1)} s)`,
+  );
+  for (const reason of result.reasons) lines.push(`    ${sanitizeValue(reason)}`);
+  if (result.notTested.length > 0) {
+    lines.push("  not tested");
+    for (const item of result.notTested) lines.push(`    ${sanitizeValue(item)}`);
+  }
+  if (result.verdict === "cannot-test" && scenario.stderrTail.length > 0) {
+    lines.push("  child stderr (last lines)");
+    for (const line of scenario.stderrTail.slice(-8)) lines.push(`    ${sanitizeValue(line)}`);
+  }
+  lines.push("");
+  lines.push(...result.proofLines);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,58 @@
+import type { CheckResult } from "../scenario/run-scenario.ts";
+
+export type Verdict = "holds" | "fails" | "cannot-test";
+
+/** Exit codes shared by `run`, `compare` and `git bisect run`. */
+export const exitCodes = { holds: 0, fails: 1, "cannot-test": 125 } as const satisfies Record<
+  Verdict,
+  number
+>;
+
+export const resultSchema = "relay-proof/result@1";
+
+/** The machine-readable result of one proof run; every reporter renders this object. */
+export interface ProofResult {
+  schema: typeof resultSchema;
+  kind: "run";
+  proof: { id: string; title: string };
+  target: {
+    root: string;
+    head: string;
+    dirty: boolean;
+    dirtyPaths: string[];
+    ref: string | undefined;
+    module: string | undefined;
+  };
+  toolchain: {
+    node: string | undefined;
+    nodePath: string | undefined;
+    nodeSource: string | undefined;
+    engines: string | undefined;
+    enginesSatisfied: boolean | undefined;
+    tsx: string | undefined;
+    tsxSource: string | undefined;
+  };
+  scenario: {
+    info: Record<string, string>;
+    checks: CheckResult[];
+    cannotTest: string | undefined;
+    timedOut: boolean;
+    exitCode: number | undefined;
+    signal: string | undefined;
+    activeResources: string[];
+    leftoverProcesses: boolean;
+    durationMs: number;
+    /** Last lines of the child's stderr (redacted), for diagnosis. */
+    stderrTail: string[];
+  };
+  verdict: Verdict;
+  exitCode: (typeof exitCodes)[Verdict];
+  /** Why the verdict is what it is, one sentence each. */
+  reasons: string[];
+  /** Steps or paths that did not run, for "What was not tested". */
+  notTested: string[];
+  proofLines: string[];
+  command: string[];
+  startedAt: string;
+  durationMs: number;
+}

@@ -1,0 +1,99 @@
+import { existsSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { spawnGroup } from "../../process/spawn-group.ts";
+import type { CheckOutcome, CheckSpec, ScenarioContext, ShellResult } from "../definition.ts";
+import type { ChildConfig, ChildMessage } from "../messages.ts";
+
+const cannotTestBrand = Symbol.for("relay-proof.cannot-test");
+
+export interface CannotTestSignal {
+  [cannotTestBrand]: true;
+  reason: string;
+}
+
+export function isCannotTest(value: unknown): value is CannotTestSignal {
+  return typeof value === "object" && value !== null && cannotTestBrand in value;
+}
+
+export interface ChildContext extends ScenarioContext {
+  teardown(): Promise<void>;
+  leftoverShellProcesses(): number;
+}
+
+export function createContext(config: ChildConfig, send: (message: ChildMessage) => void): ChildContext {
+  const teardownTasks: (() => unknown)[] = [];
+  let leftovers = 0;
+  return {
+    repoRoot: config.repoRoot,
+    modulePath: config.modulePath,
+    tmpDir: config.tmpDir,
+    async load(instance, path = config.modulePath) {
+      const absolute = isAbsolute(path) ? path : join(config.repoRoot, path);
+      // A distinct query string makes the ESM loader create a distinct module instance.
+      const url = `${pathToFileURL(absolute).href}?relay-proof-instance=${encodeURIComponent(instance)}`;
+      return (await import(url)) as Record<string, unknown>;
+    },
+    find(relativePath) {
+      const absolute = join(config.repoRoot, relativePath);
+      return existsSync(absolute) ? absolute : undefined;
+    },
+    info(key, value) {
+      send({ type: "info", key, value });
+    },
+    async check(spec: CheckSpec, run: () => Promise<CheckOutcome>) {
+      send({ type: "check-start", key: spec.key });
+      const started = performance.now();
+      try {
+        const outcome = await run();
+        send({ type: "check", ...spec, ...outcome, durationMs: Math.round(performance.now() - started) });
+        return outcome;
+      } catch (error) {
+        if (isCannotTest(error)) throw error;
+        const message = error instanceof Error ? error.message : String(error);
+        send({
+          type: "check",
+          ...spec,
+          status: "error",
+          value: `harness-error:${message}`,
+          durationMs: Math.round(performance.now() - started),
+        });
+        return { status: "fail", value: `harness-error:${message}` };
+      }
+    },
+    cannotTest(reason): never {
+      const signal: CannotTestSignal = { [cannotTestBrand]: true, reason };
+      throw signal;
+    },
+    async runShell(command, options): Promise<ShellResult> {
+      const result = await spawnGroup("/bin/sh", ["-c", command], {
+        cwd: config.repoRoot,
+        env: process.env,
+        input: options.input,
+        timeoutMs: options.timeoutMs,
+        killGraceMs: 500,
+      });
+      if (result.leftoverProcesses) leftovers += 1;
+      return {
+        exitCode: result.exitCode,
+        signal: result.signal,
+        timedOut: result.timedOut,
+        stdout: result.stdout,
+        stderr: result.stderr,
+      };
+    },
+    onTeardown(task) {
+      teardownTasks.push(task);
+    },
+    async teardown() {
+      for (const task of teardownTasks.reverse()) {
+        try {
+          await task();
+        } catch {
+          // teardown is best effort; leftovers are reported from active resources
+        }
+      }
+    },
+    leftoverShellProcesses: () => leftovers,
+  };
+}

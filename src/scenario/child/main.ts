@@ -1,0 +1,49 @@
+// Entry of the scenario child: runs under the target's Node and tsx, from the target's root.
+// Reports through IPC only; the target's own stdout/stderr stay untouched for the logs.
+
+import type { ProofDefinition } from "../definition.ts";
+import { type ChildConfig, type ChildMessage, childConfigEnv } from "../messages.ts";
+import { createContext, isCannotTest } from "./context.ts";
+
+function send(message: ChildMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send) {
+      resolve();
+      return;
+    }
+    process.send(message, undefined, {}, () => resolve());
+  });
+}
+
+async function main(): Promise<void> {
+  const raw = process.env[childConfigEnv];
+  if (!raw || !process.send) {
+    console.error("relay-proof: this is the scenario child; run `relay-proof run` instead");
+    process.exit(2);
+  }
+  delete process.env[childConfigEnv];
+  const config = JSON.parse(raw) as ChildConfig;
+  void send({ type: "hello", node: process.version, pid: process.pid });
+  const context = createContext(config, (message) => void send(message));
+  try {
+    const imported = (await import(config.definitionUrl)) as { default: ProofDefinition };
+    await imported.default.scenario(context);
+  } catch (error) {
+    if (isCannotTest(error)) {
+      void send({ type: "cannot-test", reason: error.reason });
+    } else {
+      const err = error instanceof Error ? error : new Error(String(error));
+      void send({ type: "error", message: err.message, stack: err.stack });
+    }
+  } finally {
+    await context.teardown();
+  }
+  const activeResources = process
+    .getActiveResourcesInfo()
+    .filter((name) => name !== "PipeWrap" && name !== "TTYWrap");
+  await send({ type: "done", activeResources, leftoverShellProcesses: context.leftoverShellProcesses() });
+  // The target may keep keep-alive sockets or timers; the report is complete, so stop here.
+  process.exit(0);
+}
+
+await main();

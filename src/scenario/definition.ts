@@ -1,0 +1,77 @@
+// The contract between the engine and a proof in proofs/. The engine knows nothing about any
+// particular module: a proof names its module, its checks and its focused tests, and its
+// `scenario` runs inside the child process against the target's own code.
+
+export type CheckStatus = "pass" | "fail" | "unsupported" | "skipped" | "error";
+
+/** What a check observed. `unsupported`: the target's API cannot express the protection (counts as
+ * not holding). `skipped`: this environment could not exercise the path (reported, not counted). */
+export interface CheckOutcome {
+  status: Exclude<CheckStatus, "error">;
+  /** The observed value, printed as the proof line's value, e.g. `0` or `error:native hook relay not found`. */
+  value: string;
+  /** Extra context for reports (one line). */
+  detail?: string;
+}
+
+export interface CheckSpec {
+  /** The proof line key, e.g. `duplicate-module-invoke` or `duplicate-module-invoke.bridge`. */
+  key: string;
+  /** What a passing value looks like, for reports. */
+  expected: string;
+  /** Required checks must run and pass for the verdict `holds`. */
+  required: boolean;
+}
+
+export interface ShellResult {
+  exitCode: number | undefined;
+  signal: string | undefined;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+}
+
+/** What a scenario can do inside the child process. */
+export interface ScenarioContext {
+  /** Absolute path of the target checkout. */
+  readonly repoRoot: string;
+  /** Absolute path of the main module under test (resolved by the engine). */
+  readonly modulePath: string;
+  /** The child's private temp dir (also its TMPDIR). */
+  readonly tmpDir: string;
+  /** Import `path` (default: the main module) as a distinct module instance named `instance`. */
+  load(instance: string, path?: string): Promise<Record<string, unknown>>;
+  /** Absolute path of a file relative to the repo root, or undefined when it does not exist. */
+  find(relativePath: string): string | undefined;
+  /** An informational proof line, e.g. `api=v2`. */
+  info(key: string, value: string): void;
+  /** Run one check; an exception escaping `run` is a harness error (cannot test), never a pass. */
+  check(spec: CheckSpec, run: () => Promise<CheckOutcome>): Promise<CheckOutcome>;
+  /** Stop: the target cannot be tested (missing export, unusable API). */
+  cannotTest(reason: string): never;
+  /** Run a shell command line as a hook runner would, payload on stdin; the process group is killed after. */
+  runShell(command: string, options: { input: string; timeoutMs: number }): Promise<ShellResult>;
+  /** Register teardown work (unregister handles, close servers), run before the child reports. */
+  onTeardown(task: () => unknown): void;
+}
+
+export interface ProofDefinition {
+  id: string;
+  title: string;
+  /** One paragraph for the PR's "Behavior or issue addressed". */
+  behavior: string;
+  /** Module paths relative to the repo root, first existing one wins. */
+  module: { candidates: readonly string[] };
+  /** Keys of checks that must be reported; a missing one makes the run `cannot-test`. */
+  requiredChecks: readonly string[];
+  /** Info keys shown in the summary block, after `head`. */
+  summaryInfo: readonly string[];
+  /** Focused test files, relative to the repo root. */
+  tests: readonly string[];
+  scenario(context: ScenarioContext): Promise<void>;
+}
+
+/** Identity helper that gives proof files type checking. */
+export function defineProof(definition: ProofDefinition): ProofDefinition {
+  return definition;
+}

@@ -1,0 +1,29 @@
+// Messages the scenario child sends to the engine over IPC, as a discriminated union.
+
+import type { CheckSpec, CheckStatus } from "./definition.ts";
+
+export interface ChildConfig {
+  definitionUrl: string;
+  repoRoot: string;
+  modulePath: string;
+  tmpDir: string;
+  /** Per-check timeout for shell commands the scenario runs. */
+  shellTimeoutMs: number;
+}
+
+export const childConfigEnv = "RELAY_PROOF_CHILD_CONFIG";
+
+export type ChildMessage =
+  | { type: "hello"; node: string; pid: number }
+  | { type: "info"; key: string; value: string }
+  | { type: "check-start"; key: string }
+  | ({ type: "check"; status: CheckStatus; value: string; detail?: string; durationMs: number } & CheckSpec)
+  | { type: "cannot-test"; reason: string }
+  | { type: "error"; message: string; stack?: string }
+  | { type: "done"; activeResources: string[]; leftoverShellProcesses: number };
+
+export function isChildMessage(value: unknown): value is ChildMessage {
+  return (
+    typeof value === "object" && value !== null && typeof (value as { type?: unknown }).type === "string"
+  );
+}

@@ -1,0 +1,178 @@
+import { existsSync, mkdirSync, symlinkSync } from "node:fs";
+import { tmpdir, userInfo } from "node:os";
+import { join } from "node:path";
+import { spawnGroup } from "../process/spawn-group.ts";
+import { makeTempDir } from "../process/temp-dir.ts";
+import type { CheckSpec, CheckStatus } from "./definition.ts";
+import { type ChildConfig, type ChildMessage, childConfigEnv, isChildMessage } from "./messages.ts";
+import { siblingModule } from "./sibling.ts";
+
+export interface CheckResult extends CheckSpec {
+  status: CheckStatus;
+  value: string;
+  detail?: string;
+  durationMs: number;
+}
+
+/** Everything the child reported, plus how it ended. The same shape whether it passed, failed or crashed. */
+export interface ScenarioResult {
+  node: string | undefined;
+  info: Record<string, string>;
+  checks: CheckResult[];
+  cannotTest: string | undefined;
+  harnessError: string | undefined;
+  /** The child sent `done`: the scenario ran to its end. */
+  completed: boolean;
+  timedOut: boolean;
+  exitCode: number | undefined;
+  signal: string | undefined;
+  /** The check that was running when the child stopped early. */
+  interruptedDuring: string | undefined;
+  activeResources: string[];
+  leftoverProcesses: boolean;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+export interface RunScenarioOptions {
+  definitionUrl: string;
+  repoRoot: string;
+  modulePath: string;
+  nodePath: string;
+  tsxLoaderUrl: string;
+  timeoutMs: number;
+  onMessage?: (message: ChildMessage) => void;
+  onOutput?: (stream: "stdout" | "stderr", chunk: string) => void;
+  signal?: AbortSignal;
+}
+
+/** tsx keeps its compile cache under TMPDIR; link the shared one into the private TMPDIR so runs stay warm. */
+function linkTsxCache(privateTmp: string): void {
+  const name = `tsx-${userInfo().uid}`;
+  const shared = join(tmpdir(), name);
+  try {
+    mkdirSync(shared, { recursive: true, mode: 0o700 });
+    if (!existsSync(join(privateTmp, name))) symlinkSync(shared, join(privateTmp, name));
+  } catch {
+    // a cold cache only costs time
+  }
+}
+
+function childEnv(home: string, tmp: string, repoRoot: string, config: ChildConfig): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of Object.keys(env)) {
+    if (key.startsWith("RELAY_PROOF_") || key === "NODE_OPTIONS" || key.startsWith("VITEST")) delete env[key];
+  }
+  const tsconfig = join(repoRoot, "tsconfig.json");
+  return {
+    ...env,
+    HOME: home,
+    TMPDIR: tmp,
+    TMP: tmp,
+    TEMP: tmp,
+    XDG_CONFIG_HOME: join(home, ".config"),
+    XDG_CACHE_HOME: join(home, ".cache"),
+    XDG_STATE_HOME: join(home, ".local", "state"),
+    NO_COLOR: "1",
+    FORCE_COLOR: "0",
+    ...(existsSync(tsconfig) ? { TSX_TSCONFIG_PATH: tsconfig } : {}),
+    [childConfigEnv]: JSON.stringify(config),
+  };
+}
+
+/**
+ * Run a proof's scenario in a child Node process in the target's context: from the repo root, with
+ * the target's tsx, a private HOME and TMPDIR (removed afterwards), and a timeout on the whole group.
+ */
+export async function runScenario(options: RunScenarioOptions): Promise<ScenarioResult> {
+  const sandbox = makeTempDir("relay-proof-run-");
+  try {
+    const home = join(sandbox.path, "home");
+    const tmp = join(sandbox.path, "tmp");
+    mkdirSync(home);
+    mkdirSync(tmp);
+    linkTsxCache(tmp);
+    const config: ChildConfig = {
+      definitionUrl: options.definitionUrl,
+      repoRoot: options.repoRoot,
+      modulePath: options.modulePath,
+      tmpDir: tmp,
+      shellTimeoutMs: Math.max(1000, options.timeoutMs - 1000),
+    };
+    const result: ScenarioResult = {
+      node: undefined,
+      info: {},
+      checks: [],
+      cannotTest: undefined,
+      harnessError: undefined,
+      completed: false,
+      timedOut: false,
+      exitCode: undefined,
+      signal: undefined,
+      interruptedDuring: undefined,
+      activeResources: [],
+      leftoverProcesses: false,
+      stdout: "",
+      stderr: "",
+      durationMs: 0,
+    };
+    let running: string | undefined;
+    const onMessage = (raw: unknown) => {
+      if (!isChildMessage(raw)) return;
+      const message = raw;
+      switch (message.type) {
+        case "hello":
+          result.node = message.node;
+          break;
+        case "info":
+          result.info[message.key] = message.value;
+          break;
+        case "check-start":
+          running = message.key;
+          break;
+        case "check": {
+          running = undefined;
+          const { type: _type, ...check } = message;
+          result.checks.push(check);
+          break;
+        }
+        case "cannot-test":
+          result.cannotTest = message.reason;
+          break;
+        case "error":
+          result.harnessError = message.message;
+          break;
+        case "done":
+          result.completed = true;
+          result.activeResources = message.activeResources;
+          if (message.leftoverShellProcesses > 0) result.leftoverProcesses = true;
+          break;
+      }
+      options.onMessage?.(message);
+    };
+    const child = await spawnGroup(
+      options.nodePath,
+      ["--import", options.tsxLoaderUrl, siblingModule(import.meta.url, "./child/main")],
+      {
+        cwd: options.repoRoot,
+        env: childEnv(home, tmp, options.repoRoot, config),
+        timeoutMs: options.timeoutMs,
+        onMessage,
+        onOutput: options.onOutput,
+        signal: options.signal,
+      },
+    );
+    result.timedOut = child.timedOut;
+    result.exitCode = child.exitCode;
+    result.signal = child.signal;
+    result.leftoverProcesses ||= child.leftoverProcesses;
+    result.stdout = child.stdout;
+    result.stderr = child.spawnError ? `${child.stderr}\n${child.spawnError}` : child.stderr;
+    result.durationMs = child.durationMs;
+    if (!result.completed) result.interruptedDuring = running;
+    return result;
+  } finally {
+    sandbox.remove();
+  }
+}

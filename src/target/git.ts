@@ -1,0 +1,52 @@
+import { execa } from "execa";
+
+export interface GitResult {
+  ok: boolean;
+  stdout: string;
+  stderr: string;
+  exitCode: number | undefined;
+}
+
+/** Run git with an argument array; never throws, the caller decides what a failure means. */
+export async function git(cwd: string, args: readonly string[]): Promise<GitResult> {
+  const result = await execa("git", args, {
+    cwd,
+    reject: false,
+    stdin: "ignore",
+    env: { GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0" },
+  });
+  return {
+    ok: result.exitCode === 0,
+    stdout: String(result.stdout ?? "").trim(),
+    stderr: String(result.stderr ?? "").trim(),
+    exitCode: result.exitCode,
+  };
+}
+
+/** The work tree's top level, or undefined when `cwd` is not inside a git work tree. */
+export async function gitTopLevel(cwd: string): Promise<string | undefined> {
+  const result = await git(cwd, ["rev-parse", "--show-toplevel"]);
+  return result.ok ? result.stdout : undefined;
+}
+
+/** Resolve a ref to its 40-hex commit SHA, or undefined when it does not name a commit. */
+export async function resolveCommit(cwd: string, ref: string): Promise<string | undefined> {
+  if (ref.startsWith("-")) return undefined;
+  const result = await git(cwd, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`]);
+  return result.ok && /^[0-9a-f]{40}$/.test(result.stdout) ? result.stdout : undefined;
+}
+
+/** Paths with uncommitted changes (tracked modifications and untracked, non-ignored files). */
+export async function dirtyPaths(cwd: string): Promise<string[]> {
+  const result = await git(cwd, ["status", "--porcelain=v1", "--untracked-files=normal"]);
+  if (!result.ok) return [];
+  return result.stdout
+    .split("\n")
+    .filter((line) => line.length > 3)
+    .map((line) => line.slice(3));
+}
+
+export async function commitSubject(cwd: string, sha: string): Promise<string> {
+  const result = await git(cwd, ["log", "-1", "--format=%s", sha]);
+  return result.ok ? result.stdout : "";
+}

@@ -1,0 +1,28 @@
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { onTestFinished } from "vitest";
+import {
+  createFixtureRepo,
+  type FixtureRepo,
+  type FixtureRepoOptions,
+} from "../../fixtures/build-fixture-repo.ts";
+
+/** A fixture repo that deletes itself when the test finishes. */
+export function fixtureRepo(options: FixtureRepoOptions = {}): FixtureRepo {
+  const repo = createFixtureRepo(options);
+  onTestFinished(() => repo.remove());
+  return repo;
+}
+
+/** A temp dir that deletes itself when the test finishes. */
+export function tempDir(prefix = "relay-proof-test-"): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Entries of `dir` that relay-proof would have left behind (tsx's own compile cache excluded). */
+export function leftoversIn(dir: string): string[] {
+  return readdirSync(dir).filter((name) => !name.startsWith("tsx-"));
+}

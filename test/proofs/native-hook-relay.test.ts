@@ -1,0 +1,135 @@
+import { describe, expect, it } from "vitest";
+import type { Variant } from "../../fixtures/build-fixture-repo.ts";
+import { runProof } from "../../src/commands/run-proof.ts";
+import { fixtureRepo } from "../helpers/fixture-repo.ts";
+
+const stale = "native hook relay bridge stale registration";
+const noGenerations = "unsupported(api v1: no generations)";
+const randomIds = "unsupported(api v0: relayId is ignored)";
+
+interface Expected {
+  brand: string;
+  verdict: "holds" | "fails";
+  info: Record<string, string>;
+  lines: Record<string, string>;
+}
+
+const expectations: Record<Variant, Expected> = {
+  "v2-correct": {
+    brand: "openclaw",
+    verdict: "holds",
+    info: { api: "v2", state: "global Symbol.for(openclaw.nativeHookRelay.state)", bridge: "exported" },
+    lines: {
+      "duplicate-module-invoke": "0",
+      "duplicate-module-invoke.bridge": "0",
+      "duplicate-module-invoke.command": "0",
+      "stale-generation-error": stale,
+      "stale-generation-error.bridge": stale,
+      "stale-generation-error.command": stale,
+      "replacement-generation-invoke": "0",
+      "replacement-generation-invoke.bridge": "0",
+      "replacement-generation-invoke.command": "0",
+    },
+  },
+  "v1-module-local": {
+    brand: "daisyclaw",
+    verdict: "fails",
+    info: { api: "v1", state: "module-local", bridge: "exported" },
+    lines: {
+      // The bridge and the hook command reach the registering instance's server: they hide the bug.
+      "duplicate-module-invoke": "error:native hook relay not found",
+      "duplicate-module-invoke.bridge": "0",
+      "duplicate-module-invoke.command": "0",
+      "stale-generation-error": noGenerations,
+      "stale-generation-error.bridge": noGenerations,
+      "stale-generation-error.command": noGenerations,
+      "replacement-generation-invoke": noGenerations,
+      "replacement-generation-invoke.bridge": noGenerations,
+      "replacement-generation-invoke.command": noGenerations,
+    },
+  },
+  "v0-random-ids": {
+    brand: "kova",
+    verdict: "fails",
+    info: { api: "v0", state: "module-local", bridge: "absent" },
+    lines: {
+      "duplicate-module-invoke": "error:native hook relay not found",
+      "duplicate-module-invoke.bridge": "skipped",
+      "duplicate-module-invoke.command": "error:native hook relay bridge not found",
+      "stale-generation-error": randomIds,
+      "stale-generation-error.bridge": randomIds,
+      "stale-generation-error.command": randomIds,
+      "replacement-generation-invoke": randomIds,
+      "replacement-generation-invoke.bridge": randomIds,
+      "replacement-generation-invoke.command": randomIds,
+    },
+  },
+  "shared-no-generation": {
+    brand: "supportClaw",
+    verdict: "fails",
+    info: { api: "v1", state: "global Symbol.for(supportClaw.nativeHookRelay.state)", bridge: "exported" },
+    lines: {
+      "duplicate-module-invoke": "0",
+      "duplicate-module-invoke.bridge": "0",
+      "duplicate-module-invoke.command": "0",
+      "stale-generation-error": noGenerations,
+      "stale-generation-error.bridge": noGenerations,
+      "stale-generation-error.command": noGenerations,
+      "replacement-generation-invoke": noGenerations,
+      "replacement-generation-invoke.bridge": noGenerations,
+      "replacement-generation-invoke.command": noGenerations,
+    },
+  },
+  "bridge-skips-generation": {
+    brand: "fixtureClaw",
+    verdict: "fails",
+    info: { api: "v2", state: "global Symbol.for(fixtureClaw.nativeHookRelay.state)", bridge: "exported" },
+    lines: {
+      "duplicate-module-invoke": "0",
+      "duplicate-module-invoke.bridge": "0",
+      "duplicate-module-invoke.command": "0",
+      "stale-generation-error": stale,
+      "stale-generation-error.bridge": "none(accepted, exit 0)",
+      "stale-generation-error.command": "none(accepted, exit 0)",
+      "replacement-generation-invoke": "0",
+      "replacement-generation-invoke.bridge": "0",
+      "replacement-generation-invoke.command": "0",
+    },
+  },
+};
+
+describe("the native hook relay proof", () => {
+  describe.each(Object.entries(expectations) as [Variant, Expected][])(
+    "on the %s fixture",
+    (variant, expected) => {
+      it("reports every path on its own line and reaches the right verdict", async () => {
+        const repo = fixtureRepo({ variant, brand: expected.brand });
+        const result = await runProof({ repo: repo.root });
+
+        expect(result.scenario.info).toMatchObject({ ...expected.info, "module-instances": "2 distinct" });
+        const values = Object.fromEntries(result.scenario.checks.map((check) => [check.key, check.value]));
+        expect(values).toEqual(expected.lines);
+        expect(result.verdict).toBe(expected.verdict);
+        expect(result.exitCode).toBe(expected.verdict === "holds" ? 0 : 1);
+        expect(result.target.head).toBe(repo.head);
+        expect(result.toolchain.tsxSource).toBe("target");
+
+        const lines = result.proofLines;
+        expect(lines.at(-1)).toBe(`[proof] verdict=${expected.verdict}`);
+        expect(lines).toContain(`[proof] head=${repo.head}`);
+        expect(lines).toContain(`[proof] api=${expected.info.api}`);
+        for (const [key, value] of Object.entries(expected.lines))
+          expect(lines).toContain(`[proof] ${key}=${value}`);
+      });
+    },
+  );
+
+  it("names the defect in its reasons when a broken variant fails", async () => {
+    const repo = fixtureRepo({ variant: "bridge-skips-generation" });
+    const result = await runProof({ repo: repo.root });
+    expect(result.reasons).toEqual([
+      `stale-generation-error.bridge=none(accepted, exit 0) (expected ${stale})`,
+      `stale-generation-error.command=none(accepted, exit 0) (expected ${stale})`,
+    ]);
+  });
+});

@@ -1,0 +1,21 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/**/*.e2e.test.ts"] },
+      },
+      {
+        extends: true,
+        test: { name: "e2e", include: ["test/**/*.e2e.test.ts"] },
+      },
+    ],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Scenario tests spawn Node children; two cores, so keep file-level parallelism modest.
+    maxWorkers: 2,
+    coverage: { provider: "v8", include: ["src/**/*.ts"] },
+  },
+});
