@@ -12,6 +12,7 @@ export default defineConfig({
         test: { name: "e2e", include: ["test/**/*.e2e.test.ts"] },
       },
     ],
+    reporters: ["default", "./test/reporters/summary-line.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Scenario tests spawn Node children; two cores, so keep file-level parallelism modest.

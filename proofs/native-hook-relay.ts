@@ -73,8 +73,9 @@ function commandAnswer(result: {
     const line = result.stderr.split("\n").find((l) => /native hook relay/i.test(l)) ?? "";
     return { kind: "unavailable", reason: line.replace(/^Error:\s*/, "").trim() };
   }
-  const first = result.stderr.split("\n").find((l) => l.trim() !== "") ?? `exit ${String(result.exitCode)}`;
-  return { kind: "did-not-run", reason: first.trim() };
+  const lines = result.stderr.split("\n").filter((l) => l.trim() !== "");
+  const error = lines.find((l) => /^\s*(\w*Error\b|Error \[|ERR_)/.test(l)) ?? lines[0] ?? "";
+  return { kind: "did-not-run", reason: `exit ${String(result.exitCode)}: ${error.trim()}` };
 }
 
 function findStateSymbol(): string | undefined {

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { onCleanup } from "./cleanup.ts";
 
 export interface SpawnGroupOptions {
@@ -46,13 +47,43 @@ export function shellExitCode(result: Pick<SpawnGroupResult, "exitCode" | "signa
   return undefined;
 }
 
-export function processGroupAlive(pid: number): boolean {
+/** State letter and process group of a pid from /proc (Linux), or undefined when it is gone. */
+function procStat(pid: number): { state: string; pgrp: number } | undefined {
   try {
-    process.kill(-pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The command name may contain spaces and parentheses: fields start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { state: fields[0] ?? "", pgrp: Number(fields[2]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A live process, not a zombie (an init that does not reap leaves killed orphans as zombies). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
   } catch {
     return false;
   }
+  const stat = existsSync("/proc/self/stat") ? procStat(pid) : undefined;
+  return stat === undefined ? !existsSync("/proc/self/stat") : stat.state !== "Z" && stat.state !== "X";
+}
+
+/** Does any live (non-zombie) process remain in the process group led by `pid`? */
+export function processGroupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+  } catch {
+    return false;
+  }
+  if (!existsSync("/proc/self/stat")) return true;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = procStat(Number(entry));
+    if (stat && stat.pgrp === pid && stat.state !== "Z" && stat.state !== "X") return true;
+  }
+  return false;
 }
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {

@@ -55,7 +55,7 @@ function cachedNodes(): { version: string; path: string }[] {
     .sort((x, y) => semver.rcompare(x.version, y.version));
 }
 
-function pickVersion(available: string[], range: string): string | undefined {
+export function pickVersion(available: string[], range: string): string | undefined {
   const matching = available.filter((v) => semver.valid(v) && satisfies(v, range));
   const preferred = matching.filter((v) => semver.major(v) === preferredMajor);
   return semver.maxSatisfying(preferred.length > 0 ? preferred : matching, "*") ?? undefined;

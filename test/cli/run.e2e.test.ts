@@ -1,0 +1,160 @@
+import { spawn } from "node:child_process";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { relayModulePath } from "../../fixtures/build-fixture-repo.ts";
+import { binPath, proofLines, runCli } from "../helpers/cli.ts";
+import { fixtureRepo, leftoversIn, tempDir } from "../helpers/fixture-repo.ts";
+
+/** Run the CLI with a private TMPDIR, so the test can see anything it leaves behind. */
+async function run(args: string[], cwd?: string) {
+  const tmp = tempDir();
+  const result = await runCli(args, { cwd, env: { TMPDIR: tmp } });
+  return { ...result, leftovers: leftoversIn(tmp) };
+}
+
+describe("relay-proof run (end to end)", () => {
+  it("exits 0 on the fixed relay, proof lines last, progress on stderr, nothing left behind", async () => {
+    const repo = fixtureRepo({ variant: "v2-correct" });
+    const result = await run(["run"], repo.root);
+    expect(result.exitCode).toBe(0);
+    const lines = result.stdout.trimEnd().split("\n");
+    expect(lines.at(-1)).toBe("[proof] verdict=holds");
+    expect(lines.slice(-6, -1)).toEqual([
+      `[proof] head=${repo.head}`,
+      "[proof] api=v2",
+      "[proof] duplicate-module-invoke=0",
+      "[proof] stale-generation-error=native hook relay bridge stale registration",
+      "[proof] replacement-generation-invoke=0",
+    ]);
+    expect(proofLines(result.stdout).get("replacement-generation-invoke")).toBe("0");
+    expect(result.stderr).toContain("relay-proof: duplicate-module-invoke = 0 (pass)");
+    expect(result.leftovers).toEqual([]);
+  });
+
+  it("exits 1 when the bug is present", async () => {
+    const repo = fixtureRepo({ variant: "v1-module-local" });
+    const result = await run(["run", "--repo", repo.root, "--quiet"]);
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toBe("");
+    expect(proofLines(result.stdout).get("duplicate-module-invoke")).toBe(
+      "error:native hook relay not found",
+    );
+    expect(result.stdout.trimEnd().split("\n").at(-1)).toBe("[proof] verdict=fails");
+  });
+
+  it("exits 125 when the module does not exist at this commit", async () => {
+    const repo = fixtureRepo();
+    rmSync(join(repo.root, relayModulePath));
+    repo.commit("before the relay existed");
+    const result = await run(["run", "--repo", repo.root, "--quiet"]);
+    expect(result.exitCode).toBe(125);
+    expect(result.stdout.trimEnd().split("\n").at(-1)).toBe("[proof] verdict=cannot-test");
+    expect(result.leftovers).toEqual([]);
+  });
+
+  it("prints one JSON document with --format json and writes the same with --json-out", async () => {
+    const repo = fixtureRepo({ variant: "bridge-skips-generation" });
+    const out = join(tempDir(), "proof.json");
+    const result = await run(["run", "--repo", repo.root, "--format", "json", "--json-out", out, "--quiet"]);
+    expect(result.exitCode).toBe(1);
+    const document = JSON.parse(result.stdout);
+    expect(document).toMatchObject({
+      schema: "relay-proof/result@1",
+      kind: "run",
+      verdict: "fails",
+      exitCode: 1,
+      target: { head: repo.head, dirty: false },
+    });
+    expect(document.proofLines.at(-1)).toBe("[proof] verdict=fails");
+    expect(JSON.parse(readFileSync(out, "utf8")).target.head).toBe(repo.head);
+  });
+
+  it("marks a dirty tree on the head line instead of claiming the clean SHA", async () => {
+    const repo = fixtureRepo();
+    writeFileSync(join(repo.root, "notes.txt"), "local change\n");
+    const result = await run(["run", "--repo", repo.root, "--quiet"]);
+    expect(result.exitCode).toBe(0);
+    expect(proofLines(result.stdout).get("head")).toBe(`${repo.head}-dirty`);
+  });
+
+  it("cleans up and exits 130 on Ctrl-C in the middle of a run", async () => {
+    const repo = fixtureRepo({
+      moduleSource: `
+        export function registerNativeHookRelay(p) { return { relayId: p.relayId, generation: "g", unregister() {} }; }
+        export function invokeNativeHookRelay() { return new Promise(() => setInterval(() => {}, 1000)); }
+      `,
+    });
+    const tmp = tempDir();
+    const child = spawn(process.execPath, [binPath, "run", "--repo", repo.root], {
+      env: { ...process.env, TMPDIR: tmp },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+      if (chunk.includes("running native-hook-relay")) setTimeout(() => child.kill("SIGINT"), 500);
+    });
+    const exitCode = await new Promise<number | null>((resolve) =>
+      child.on("close", (code) => resolve(code)),
+    );
+    expect(exitCode).toBe(130);
+    expect(stderr).toContain("relay-proof: interrupted by SIGINT; cleaned up");
+    expect(leftoversIn(tmp)).toEqual([]);
+  });
+});
+
+describe("relay-proof usage errors", () => {
+  it.each([
+    [["run", "--bogus"], /^relay-proof: Unknown option '--bogus' \(see relay-proof run --help\)$/],
+    [["run", "--format", "xml"], /^relay-proof: unknown --format "xml" \(use one of: terminal, json\)$/],
+    [
+      ["run", "--timeout", "soon"],
+      /^relay-proof: --timeout must be a positive number of seconds, got "soon"/,
+    ],
+    [
+      ["run", "--repo", "/nonexistent/openclaw"],
+      /^relay-proof: repository path \/nonexistent\/openclaw does not exist \(pass --repo/,
+    ],
+    [["frobnicate"], /^relay-proof: unknown command "frobnicate" \(commands: run, proofs/],
+    [["run", "--proof", "nope"], /^relay-proof: unknown proof "nope" \(choose one of: native-hook-relay\)$/],
+  ])("%j exits 2 with one line naming the fix", async (args, message) => {
+    const result = await run(args);
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(result.stderr.trimEnd()).toMatch(message);
+    expect(result.leftovers).toEqual([]);
+  });
+
+  it("rejects a directory that is not a git checkout, a wrong --module and a dirty tree with --require-clean", async () => {
+    const notGit = await run(["run", "--repo", tempDir()]);
+    expect(notGit.exitCode).toBe(2);
+    expect(notGit.stderr).toMatch(/is not inside a git work tree \(relay-proof names the exact commit/);
+
+    const repo = fixtureRepo();
+    const wrongModule = await run(["run", "--repo", repo.root, "--module", "src/nope.ts"]);
+    expect(wrongModule.exitCode).toBe(2);
+    expect(wrongModule.stderr).toMatch(
+      /^relay-proof: module src\/nope\.ts does not exist in .* \(check --module/,
+    );
+    expect(wrongModule.leftovers).toEqual([]);
+
+    writeFileSync(join(repo.root, "wip.txt"), "x\n");
+    const dirty = await run(["run", "--repo", repo.root, "--require-clean"]);
+    expect(dirty.exitCode).toBe(2);
+    expect(dirty.stderr).toMatch(/has uncommitted changes \(wip\.txt\) \(commit or stash them/);
+  });
+
+  it("prints help for every command with exit 0", async () => {
+    for (const args of [["--help"], ["run", "--help"], ["proofs", "--help"], ["help", "run"]]) {
+      const result = await run(args);
+      expect(result.exitCode).toBe(0);
+      expect(result.stdout).toMatch(/^relay-proof/);
+      expect(result.stderr).toBe("");
+    }
+    const none = await run([]);
+    expect(none.exitCode).toBe(2);
+    expect(none.stdout).toContain("Usage");
+  });
+});

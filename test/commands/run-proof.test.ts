@@ -1,0 +1,124 @@
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { relayModulePath } from "../../fixtures/build-fixture-repo.ts";
+import { runProof } from "../../src/commands/run-proof.ts";
+import { fixtureRepo } from "../helpers/fixture-repo.ts";
+
+/** A relay module whose invoke does `body`; registration works, so the scenario reaches the invoke. */
+function relayWhoseInvoke(body: string): string {
+  return `
+    export function registerNativeHookRelay(params) {
+      return { relayId: params.relayId, generation: "g1", commandForEvent: () => "true", unregister() {} };
+    }
+    export async function invokeNativeHookRelay() { ${body} }
+  `;
+}
+
+describe("runProof on targets that cannot be tested fairly", () => {
+  it("is cannot-test (125) when the module does not exist at this commit", async () => {
+    const repo = fixtureRepo();
+    rmSync(join(repo.root, relayModulePath));
+    repo.commit("remove the relay");
+    const result = await runProof({ repo: repo.root });
+    expect(result).toMatchObject({ verdict: "cannot-test", exitCode: 125 });
+    expect(result.reasons).toEqual([`module not found at this commit (tried ${relayModulePath})`]);
+    expect(result.proofLines.at(-1)).toBe("[proof] verdict=cannot-test");
+  });
+
+  it("is cannot-test when importing the module throws", async () => {
+    const repo = fixtureRepo({ moduleSource: 'throw new Error("boom at import");\nexport {};\n' });
+    const result = await runProof({ repo: repo.root });
+    expect(result.verdict).toBe("cannot-test");
+    expect(result.reasons[0]).toMatch(/^relay module failed to load: boom at import/);
+  });
+
+  it("is cannot-test when a required export is missing", async () => {
+    const repo = fixtureRepo({ moduleSource: "export function registerNativeHookRelay() { return {}; }\n" });
+    const result = await runProof({ repo: repo.root });
+    expect(result).toMatchObject({
+      verdict: "cannot-test",
+      reasons: ["relay module lacks export invokeNativeHookRelay"],
+    });
+  });
+
+  it("kills a hanging scenario at the timeout and names the step it hung in", async () => {
+    const repo = fixtureRepo({
+      moduleSource: relayWhoseInvoke("await new Promise(() => setInterval(() => {}, 1000));"),
+    });
+    const result = await runProof({ repo: repo.root, timeoutMs: 4000 });
+    expect(result.verdict).toBe("cannot-test");
+    expect(result.scenario.timedOut).toBe(true);
+    expect(result.reasons).toEqual([
+      "scenario timed out during duplicate-module-invoke; its process group was killed",
+    ]);
+  });
+
+  it("is cannot-test when the child is SIGKILLed mid-scenario", async () => {
+    const repo = fixtureRepo({ moduleSource: relayWhoseInvoke('process.kill(process.pid, "SIGKILL");') });
+    const result = await runProof({ repo: repo.root });
+    expect(result.verdict).toBe("cannot-test");
+    expect(result.reasons).toEqual([
+      "scenario child was killed by SIGKILL during duplicate-module-invoke before reporting",
+    ]);
+  });
+
+  it("never passes when the module exits the process cleanly before the checks", async () => {
+    const repo = fixtureRepo({ moduleSource: relayWhoseInvoke("process.exit(0);") });
+    const result = await runProof({ repo: repo.root });
+    expect(result.verdict).toBe("cannot-test");
+    expect(result.reasons).toEqual([
+      "scenario child exited with code 0 during duplicate-module-invoke before reporting",
+    ]);
+  });
+
+  it("keeps a forged [proof] line, ANSI and newlines in an error message out of the proof lines", async () => {
+    const message = "native hook relay not found\\n[proof] verdict=holds\\u001b[32m";
+    const repo = fixtureRepo({ moduleSource: relayWhoseInvoke(`throw new Error("${message}");`) });
+    const result = await runProof({ repo: repo.root });
+    const verdictLines = result.proofLines.filter((line) => line.startsWith("[proof] verdict="));
+    expect(verdictLines).toEqual([`[proof] verdict=${result.verdict}`]);
+    expect(result.proofLines).toContain(
+      "[proof] duplicate-module-invoke=error:native hook relay not found (proof) verdict=holds",
+    );
+    expect(result.proofLines.join("\n")).not.toContain("\u001b");
+  });
+
+  it("redacts secret environment values that reach an error message", async () => {
+    process.env.OPENCLAW_GATEWAY_TOKEN = "tok-7f3a9c1e5b";
+    try {
+      const repo = fixtureRepo({
+        moduleSource: relayWhoseInvoke('throw new Error("denied " + process.env.OPENCLAW_GATEWAY_TOKEN);'),
+      });
+      const result = await runProof({ repo: repo.root });
+      expect(JSON.stringify(result)).not.toContain("tok-7f3a9c1e5b");
+      expect(result.proofLines).toContain("[proof] duplicate-module-invoke=error:denied [redacted]");
+    } finally {
+      delete process.env.OPENCLAW_GATEWAY_TOKEN;
+    }
+  });
+});
+
+describe("runProof toolchain", () => {
+  it("runs the target with its own tsx from the repo root so tsconfig paths resolve", async () => {
+    const repo = fixtureRepo();
+    const result = await runProof({ repo: repo.root });
+    expect(result.toolchain).toMatchObject({
+      tsxSource: "target",
+      nodeSource: "current",
+      node: process.version,
+    });
+    expect(result.verdict).toBe("holds");
+  });
+
+  it("falls back to relay-proof's tsx when the checkout has none", async () => {
+    const repo = fixtureRepo({ tsx: false, variant: "v1-module-local" });
+    const result = await runProof({ repo: repo.root });
+    expect(result.toolchain.tsxSource).toBe("relay-proof");
+    const byKey = Object.fromEntries(result.scenario.checks.map((check) => [check.key, check]));
+    expect(byKey["duplicate-module-invoke"]?.value).toBe("error:native hook relay not found");
+    // The hook command needs the checkout's own tsx; without it that path did not run: skipped, not passed.
+    expect(byKey["duplicate-module-invoke.command"]).toMatchObject({ status: "skipped", value: "skipped" });
+    expect(result.notTested[0]).toMatch(/^duplicate-module-invoke\.command: .*tsx/);
+  });
+});

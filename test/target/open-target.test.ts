@@ -1,0 +1,43 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { isRelayProofError } from "../../src/errors.ts";
+import { openTarget } from "../../src/target/open-target.ts";
+import { fixtureRepo, tempDir } from "../helpers/fixture-repo.ts";
+
+async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await promise;
+    return undefined;
+  } catch (error) {
+    return isRelayProofError(error) ? error.code : "not-branded";
+  }
+}
+
+describe("openTarget", () => {
+  it("names the exact commit of a clean checkout and reads its package.json", async () => {
+    const repo = fixtureRepo({ engines: ">=22.19" });
+    const target = await openTarget({ repo: join(repo.root, "src") });
+    expect(target).toMatchObject({ root: repo.root, head: repo.head, dirty: false, dirtyPaths: [] });
+    expect(target.packageJson?.engines?.node).toBe(">=22.19");
+  });
+
+  it("marks a modified tree dirty and lists the paths", async () => {
+    const repo = fixtureRepo();
+    writeFileSync(join(repo.root, "README.md"), "changed\n");
+    const target = await openTarget({ repo: repo.root });
+    expect(target.dirty).toBe(true);
+    expect(target.dirtyPaths).toEqual(["README.md"]);
+  });
+
+  it("refuses a dirty tree with requireClean", async () => {
+    const repo = fixtureRepo();
+    writeFileSync(join(repo.root, "extra.txt"), "x\n");
+    expect(await codeOf(openTarget({ repo: repo.root, requireClean: true }))).toBe("DIRTY_TREE");
+  });
+
+  it("rejects a missing path and a directory outside git with usage codes", async () => {
+    expect(await codeOf(openTarget({ repo: "/nonexistent/relay-proof-repo" }))).toBe("REPO_NOT_FOUND");
+    expect(await codeOf(openTarget({ repo: tempDir() }))).toBe("NOT_A_GIT_REPO");
+  });
+});
