@@ -36,14 +36,24 @@ export async function resolveCommit(cwd: string, ref: string): Promise<string | 
   return result.ok && /^[0-9a-f]{40}$/.test(result.stdout) ? result.stdout : undefined;
 }
 
-/** Paths with uncommitted changes (tracked modifications and untracked, non-ignored files). */
+/** An installed dependency folder that a repo forgot to ignore: not a change to its source. */
+function isDependencyDir(status: string, path: string): boolean {
+  return status === "??" && /(^|\/)node_modules\/$/.test(path);
+}
+
+/**
+ * Paths with uncommitted changes: tracked modifications and untracked, non-ignored files. Untracked
+ * `node_modules/` folders (pnpm creates them in workspace packages) are installs, not changes.
+ */
 export async function dirtyPaths(cwd: string): Promise<string[]> {
   const result = await git(cwd, ["status", "--porcelain=v1", "--untracked-files=normal"]);
   if (!result.ok) return [];
   return result.stdout
     .split("\n")
     .filter((line) => line.length > 3)
-    .map((line) => line.slice(3));
+    .map((line) => ({ status: line.slice(0, 2), path: line.slice(3) }))
+    .filter(({ status, path }) => !isDependencyDir(status, path))
+    .map(({ path }) => path);
 }
 
 export async function commitSubject(cwd: string, sha: string): Promise<string> {

@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isRelayProofError } from "../../src/errors.ts";
@@ -28,6 +28,15 @@ describe("openTarget", () => {
     const target = await openTarget({ repo: repo.root });
     expect(target.dirty).toBe(true);
     expect(target.dirtyPaths).toEqual(["README.md"]);
+  });
+
+  it("does not count untracked node_modules folders of workspace packages as changes", async () => {
+    const repo = fixtureRepo();
+    mkdirSync(join(repo.root, "packages", "normalization-core", "node_modules", "dep"), { recursive: true });
+    writeFileSync(join(repo.root, "packages", "normalization-core", "node_modules", "dep", "index.js"), "\n");
+    writeFileSync(join(repo.root, "packages", "normalization-core", "src", "new.ts"), "export {};\n");
+    const target = await openTarget({ repo: repo.root });
+    expect(target.dirtyPaths).toEqual(["packages/normalization-core/src/new.ts"]);
   });
 
   it("refuses a dirty tree with requireClean", async () => {
