@@ -31,6 +31,22 @@ const expectations: Record<Variant, Expected> = {
       "replacement-generation-invoke.command": "0",
     },
   },
+  "v3-split": {
+    brand: "kova",
+    verdict: "holds",
+    info: { api: "v3", state: "global Symbol.for(kova.nativeHookRelay.state)", bridge: "exported" },
+    lines: {
+      "duplicate-module-invoke": "0",
+      "duplicate-module-invoke.bridge": "0",
+      "duplicate-module-invoke.command": "0",
+      "stale-generation-error": stale,
+      "stale-generation-error.bridge": stale,
+      "stale-generation-error.command": stale,
+      "replacement-generation-invoke": "0",
+      "replacement-generation-invoke.bridge": "0",
+      "replacement-generation-invoke.command": "0",
+    },
+  },
   "v1-module-local": {
     brand: "daisyclaw",
     verdict: "fails",
