@@ -27,7 +27,9 @@ Usage
 Loads the proof's module twice as two module instances in a child Node process in the checkout's
 context, registers through one, invokes through the other on every path (direct, bridge, hook
 command), replaces the registration under the same id and invokes with the stale and the new
-generation. The [proof] lines are always the last lines of the output.
+generation. Then runs the proof's focused Vitest files with the checkout's own Vitest, each file
+once under the config that owns it, split into shards. The [proof] lines are always the last lines
+of the output.
 
 Options
   --repo PATH          the checkout to prove (default: current directory)
@@ -38,6 +40,12 @@ Options
   --no-provision       never download a Node from the npm registry; fail instead
   --require-clean      refuse to run on a work tree with uncommitted changes (exit 2)
   --timeout SECONDS    kill the scenario's whole process group after this long (default: 180)
+  --no-tests           skip the focused Vitest tests (the scenario alone, e.g. for git bisect run)
+  --tests FILE         run these test files instead of the proof's (repeat, or comma-separate)
+  --changed BASE       run test files changed since BASE and the tests beside changed sources
+  --shards N           split the tests into N shards (default: the cores available)
+  --shard-index I/N    run only shard I of N (CI matrices, several VMs); merge the results later
+  --tests-timeout SEC  kill a Vitest invocation after this long (default: 600)
   --format NAME        terminal (default) or json (one JSON document on stdout)
   --json-out FILE      also write the JSON result to FILE
   --verbose            stream the child's own stdout/stderr to stderr

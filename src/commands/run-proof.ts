@@ -2,10 +2,11 @@ import { relative } from "node:path";
 import { buildProofLines } from "../result/proof-lines.ts";
 import { redact, secretValues } from "../result/sanitize.ts";
 import { exitCodes, type ProofResult, resultSchema } from "../result/types.ts";
-import { decideVerdict } from "../result/verdict.ts";
+import { decideVerdict, withTests } from "../result/verdict.ts";
 import { loadDefinition } from "../scenario/load-definition.ts";
 import type { ChildMessage } from "../scenario/messages.ts";
 import { runScenario, type ScenarioResult } from "../scenario/run-scenario.ts";
+import { runTests, type TestsResult } from "../shards/run-tests.ts";
 import { locateModule } from "../target/module-path.ts";
 import { type NodeToolchain, resolveNode } from "../target/node-toolchain.ts";
 import { openTarget, type Target } from "../target/open-target.ts";
@@ -23,6 +24,8 @@ export interface RunProofOptions {
   provision?: boolean;
   requireClean?: boolean;
   timeoutMs?: number;
+  /** The focused Vitest stage; false skips it (--no-tests). */
+  tests?: false | TestsOptions;
   /** The argv that reproduces this run, recorded in the result. */
   command?: string[];
   onProgress?: (message: string) => void;
@@ -32,6 +35,17 @@ export interface RunProofOptions {
 }
 
 export const defaultTimeoutMs = 180_000;
+export const defaultTestsTimeoutMs = 600_000;
+
+export interface TestsOptions {
+  /** `--tests`: explicit files instead of the proof's. */
+  files?: string[];
+  /** `--changed BASE`. */
+  changed?: string;
+  shards?: number;
+  shardIndex?: { index: number; count: number };
+  timeoutMs?: number;
+}
 
 function emptyScenario(cannotTest: string): ScenarioResult {
   return {
@@ -93,7 +107,25 @@ export async function runProof(options: RunProofOptions): Promise<ProofResult> {
     });
   }
 
-  const { verdict, reasons, notTested } = decideVerdict(definition, scenario);
+  let tests: TestsResult | undefined;
+  if (options.tests !== false && node && scenario.cannotTest === undefined) {
+    const testsOptions = options.tests ?? {};
+    options.onProgress?.("running the focused tests");
+    tests = await runTests({
+      root: target.root,
+      nodePath: node.path,
+      proofTests: definition.tests,
+      tests: testsOptions.files,
+      changed: testsOptions.changed,
+      shards: testsOptions.shards,
+      shardIndex: testsOptions.shardIndex,
+      timeoutMs: testsOptions.timeoutMs ?? defaultTestsTimeoutMs,
+      onProgress: options.onProgress,
+      signal: options.signal,
+    });
+  }
+
+  const { verdict, reasons, notTested } = withTests(decideVerdict(definition, scenario), tests);
   const secrets = secretValues();
   const stderrTail = redact(scenario.stderr, secrets).split("\n").filter(Boolean).slice(-20);
   const result: ProofResult = {
@@ -129,6 +161,7 @@ export async function runProof(options: RunProofOptions): Promise<ProofResult> {
       durationMs: scenario.durationMs,
       stderrTail,
     },
+    tests,
     verdict,
     exitCode: exitCodes[verdict],
     reasons: reasons.map((reason) => redact(reason, secrets)),
@@ -138,6 +171,9 @@ export async function runProof(options: RunProofOptions): Promise<ProofResult> {
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
   };
-  result.proofLines = buildProofLines(definition, result);
+  result.proofLines = buildProofLines(definition, {
+    ...result,
+    tests: tests?.shardCount ? tests : undefined,
+  });
   return result;
 }

@@ -1,6 +1,8 @@
 import { sanitizeValue } from "../result/sanitize.ts";
 import type { ProofResult } from "../result/types.ts";
 import type { CheckStatus } from "../scenario/definition.ts";
+import { describeConfig } from "../shards/run-shard.ts";
+import type { TestsResult } from "../shards/run-tests.ts";
 
 export interface TerminalOptions {
   color?: boolean;
@@ -42,6 +44,7 @@ export function renderTerminal(result: ProofResult, options: TerminalOptions = {
       `  ${paint(color, code, marks[check.status])} ${check.key.padEnd(width)}  ${sanitizeValue(check.value)}${detail}`,
     );
   }
+  if (result.tests) lines.push("", ...renderTests(result.tests));
   lines.push("");
   const verdictCode = result.verdict === "holds" ? 32 : result.verdict === "fails" ? 31 : 33;
   lines.push(
@@ -59,4 +62,24 @@ export function renderTerminal(result: ProofResult, options: TerminalOptions = {
   lines.push("");
   lines.push(...result.proofLines);
   return `${lines.join("\n")}\n`;
+}
+
+function renderTests(tests: TestsResult): string[] {
+  const lines = [
+    `  tests   ${tests.passed}/${tests.total} passed across ${tests.shards.length} shard(s)` +
+      `${tests.shardIndex ? ` (shard ${tests.shardIndex} of ${tests.shardCount})` : ""}, Vitest ${tests.vitest?.version ?? "?"}` +
+      `${tests.routing ? `, routed by ${tests.routing.method}` : ""}`,
+  ];
+  for (const shard of tests.shards) {
+    for (const invocation of shard.invocations) {
+      const status = invocation.crashed ? "crashed" : `${invocation.passed}/${invocation.total}`;
+      lines.push(
+        `    shard ${shard.index}  ${describeConfig(invocation)}  ${status}  ${invocation.files.join(", ")}`,
+      );
+    }
+  }
+  for (const file of tests.selection.missing) lines.push(`    missing  ${file}`);
+  if (tests.status !== "pass")
+    for (const reason of tests.reasons.slice(0, 10)) lines.push(`    ${sanitizeValue(reason)}`);
+  return lines;
 }

@@ -15,7 +15,7 @@ export function headValue(target: Pick<ProofResult["target"], "head" | "dirty">)
 }
 
 type LineSource = Pick<ProofResult, "target" | "toolchain" | "scenario" | "verdict"> & {
-  tests?: { passed: number; total: number; shards: number } | undefined;
+  tests?: { passed: number; total: number; shardCount: number } | undefined;
 };
 
 /**
@@ -52,7 +52,7 @@ export function buildProofLines(
   }
   if (source.tests) {
     summary.push(
-      proofLine("tests", `${source.tests.passed}/${source.tests.total} shards=${source.tests.shards}`),
+      proofLine("tests", `${source.tests.passed}/${source.tests.total} shards=${source.tests.shardCount}`),
     );
   }
   summary.push(proofLine("verdict", source.verdict));

@@ -1,4 +1,5 @@
 import type { CheckResult } from "../scenario/run-scenario.ts";
+import type { TestsResult } from "../shards/run-tests.ts";
 
 export type Verdict = "holds" | "fails" | "cannot-test";
 
@@ -45,6 +46,8 @@ export interface ProofResult {
     /** Last lines of the child's stderr (redacted), for diagnosis. */
     stderrTail: string[];
   };
+  /** The focused Vitest tests, unless --no-tests (supplemental to the live scenario). */
+  tests: TestsResult | undefined;
   verdict: Verdict;
   exitCode: (typeof exitCodes)[Verdict];
   /** Why the verdict is what it is, one sentence each. */

@@ -1,5 +1,6 @@
 import type { ProofDefinition } from "../scenario/definition.ts";
 import type { ScenarioResult } from "../scenario/run-scenario.ts";
+import type { TestsResult } from "../shards/run-tests.ts";
 import type { Verdict } from "./types.ts";
 
 export interface VerdictOutcome {
@@ -47,4 +48,27 @@ export function decideVerdict(
   if (cannot.length > 0) return { verdict: "cannot-test", reasons: cannot, notTested };
   if (failed.length > 0) return { verdict: "fails", reasons: failed, notTested };
   return { verdict: "holds", reasons: ["every required check ran and passed"], notTested };
+}
+
+/**
+ * Fold the focused tests into the scenario's verdict: failing tests (or a crashed shard, a timeout,
+ * zero tests) make it `fails`; tests that could not run at all keep a holding scenario from `holds`.
+ */
+export function withTests(outcome: VerdictOutcome, tests: TestsResult | undefined): VerdictOutcome {
+  if (!tests) return outcome;
+  const reasons = tests.reasons.map((reason) => `tests: ${reason}`);
+  const notTested = [
+    ...outcome.notTested,
+    ...tests.selection.missing.map((file) => `test file missing: ${file}`),
+  ];
+  if (outcome.verdict === "cannot-test") return { ...outcome, notTested };
+  if (tests.status === "fail") {
+    const base = outcome.verdict === "fails" ? outcome.reasons : [];
+    return { verdict: "fails", reasons: [...base, ...reasons], notTested };
+  }
+  if (tests.status === "cannot-test") {
+    if (outcome.verdict === "fails") return { ...outcome, notTested: [...notTested, ...reasons] };
+    return { verdict: "cannot-test", reasons, notTested };
+  }
+  return { ...outcome, reasons: [...outcome.reasons, ...reasons], notTested };
 }

@@ -59,7 +59,10 @@ describe("buildProofLines", () => {
   });
 
   it("adds the tests line before the verdict and keeps the summary within the Crabbox window", () => {
-    const lines = buildProofLines(definition, { ...source, tests: { passed: 118, total: 118, shards: 4 } });
+    const lines = buildProofLines(definition, {
+      ...source,
+      tests: { passed: 118, total: 118, shardCount: 4 },
+    });
     expect(lines.slice(-2)).toEqual(["[proof] tests=118/118 shards=4", "[proof] verdict=fails"]);
     const summary = lines.slice(lines.indexOf(`[proof] head=${sha}`));
     expect(summary.length).toBeLessThanOrEqual(summaryLimit);

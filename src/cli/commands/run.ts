@@ -1,8 +1,9 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { runProof } from "../../commands/run-proof.ts";
+import { runProof, type TestsOptions } from "../../commands/run-proof.ts";
 import { relayProofError } from "../../errors.ts";
 import { isReportFormat, reporters } from "../../reports/index.ts";
+import { parseShardIndex } from "../../shards/plan.ts";
 import { runHelp } from "../help.ts";
 import { noPositionals, parseFlags, positiveSeconds } from "../parse.ts";
 import type { CommandIo, CommandOutcome } from "./types.ts";
@@ -16,6 +17,12 @@ export async function runCommand(args: string[], io: CommandIo): Promise<Command
     provision: { type: "boolean", default: true },
     "require-clean": { type: "boolean", default: false },
     timeout: { type: "string" },
+    // `--tests FILE` (repeatable, or comma-separated); `--no-tests` arrives as a `false` entry.
+    tests: { type: "string", multiple: true },
+    changed: { type: "string" },
+    shards: { type: "string" },
+    "shard-index": { type: "string" },
+    "tests-timeout": { type: "string" },
     format: { type: "string", default: "terminal" },
     "json-out": { type: "string" },
     verbose: { type: "boolean", default: false },
@@ -33,6 +40,7 @@ export async function runCommand(args: string[], io: CommandIo): Promise<Command
     );
   }
   const timeoutMs = positiveSeconds("--timeout", values.timeout, "run");
+  const tests = testsOptions(values);
   const progress = values.quiet ? undefined : (message: string) => io.stderr(`relay-proof: ${message}\n`);
   const result = await runProof({
     repo: values.repo ?? process.cwd(),
@@ -42,6 +50,7 @@ export async function runCommand(args: string[], io: CommandIo): Promise<Command
     provision: values.provision,
     requireClean: values["require-clean"],
     timeoutMs,
+    tests,
     command: ["relay-proof", "run", ...args],
     onProgress: progress,
     onChildMessage: progress
@@ -54,4 +63,54 @@ export async function runCommand(args: string[], io: CommandIo): Promise<Command
   });
   if (values["json-out"]) writeFileSync(resolve(values["json-out"]), reporters.json(result));
   return { stdout: reporters[format](result, { color: io.color }), exitCode: result.exitCode };
+}
+
+function testsOptions(values: {
+  tests?: (string | boolean)[];
+  changed?: string;
+  shards?: string;
+  "shard-index"?: string;
+  "tests-timeout"?: string;
+}): false | TestsOptions {
+  const entries = (values.tests ?? []) as (string | boolean)[];
+  const files = entries
+    .filter((entry): entry is string => typeof entry === "string")
+    .flatMap((entry) => entry.split(","));
+  if (entries.includes(false)) {
+    if (files.length > 0)
+      throw relayProofError("USAGE", "--no-tests and --tests contradict each other", "use one of them");
+    return false;
+  }
+  let shards: number | undefined;
+  if (values.shards !== undefined) {
+    shards = Number(values.shards);
+    if (!Number.isInteger(shards) || shards < 1) {
+      throw relayProofError(
+        "USAGE",
+        `--shards must be a whole number >= 1, got "${values.shards}"`,
+        "see relay-proof run --help",
+      );
+    }
+  }
+  let shardIndex: TestsOptions["shardIndex"];
+  if (values["shard-index"] !== undefined) {
+    shardIndex = parseShardIndex(values["shard-index"]);
+    if (!shardIndex) {
+      throw relayProofError(
+        "USAGE",
+        `--shard-index must look like 2/4, got "${values["shard-index"]}"`,
+        "see relay-proof run --help",
+      );
+    }
+  }
+  if (values.changed !== undefined && files.length > 0) {
+    throw relayProofError("USAGE", "--changed and --tests contradict each other", "use one of them");
+  }
+  return {
+    files: files.length > 0 ? files : undefined,
+    changed: values.changed,
+    shards,
+    shardIndex,
+    timeoutMs: positiveSeconds("--tests-timeout", values["tests-timeout"], "run"),
+  };
 }

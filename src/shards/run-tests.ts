@@ -1,0 +1,172 @@
+import { availableParallelism } from "node:os";
+import { planShards, type ShardPlan } from "./plan.ts";
+import { type Routing, routeTests } from "./route.ts";
+import { describeConfig, runShard, type ShardResult } from "./run-shard.ts";
+import { selectTests, type TestSelection } from "./select-tests.ts";
+import { resolveVitestBin } from "./vitest-bin.ts";
+
+export type TestsStatus = "pass" | "fail" | "cannot-test";
+
+/** The focused-tests stage of a proof, as data: the same shape whether it passed, failed or crashed. */
+export interface TestsResult {
+  status: TestsStatus;
+  reasons: string[];
+  vitest: { version: string; bin: string } | undefined;
+  selection: TestSelection;
+  routing: Routing | undefined;
+  /** Shards run here (all, or the one named by --shard-index). */
+  shards: ShardResult[];
+  /** How many shards the plan has in all (across machines with --shard-index). */
+  shardCount: number;
+  /** This machine's shard with --shard-index, else undefined. */
+  shardIndex: number | undefined;
+  passed: number;
+  failed: number;
+  skipped: number;
+  total: number;
+  durationMs: number;
+}
+
+export interface RunTestsOptions {
+  root: string;
+  nodePath: string;
+  proofTests: readonly string[];
+  tests?: readonly string[];
+  changed?: string;
+  /** Shards to split into (default: the cores available, at most the file count). */
+  shards?: number;
+  /** `--shard-index i/n`: plan n shards and run only shard i. */
+  shardIndex?: { index: number; count: number };
+  timeoutMs: number;
+  onProgress?: (message: string) => void;
+  signal?: AbortSignal;
+}
+
+async function runAll<T, R>(items: readonly T[], limit: number, run: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const position = next++;
+      results[position] = await run(items[position] as T);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+export function summarizeTests(result: Pick<TestsResult, "passed" | "total" | "shardCount">): string {
+  return `${result.passed}/${result.total} shards=${result.shardCount}`;
+}
+
+/** Select, route, shard and run the focused tests with the checkout's own Vitest. */
+export async function runTests(options: RunTestsOptions): Promise<TestsResult> {
+  const started = performance.now();
+  const progress = options.onProgress ?? (() => {});
+  const selection = await selectTests({
+    root: options.root,
+    proofTests: options.proofTests,
+    tests: options.tests,
+    changed: options.changed,
+  });
+  const base: TestsResult = {
+    status: "cannot-test",
+    reasons: [],
+    vitest: undefined,
+    selection,
+    routing: undefined,
+    shards: [],
+    shardCount: 0,
+    shardIndex: options.shardIndex?.index,
+    passed: 0,
+    failed: 0,
+    skipped: 0,
+    total: 0,
+    durationMs: 0,
+  };
+  const finish = (result: TestsResult): TestsResult => ({
+    ...result,
+    durationMs: Math.round(performance.now() - started),
+  });
+  for (const file of selection.missing) progress(`test file missing at this commit: ${file}`);
+  const vitest = resolveVitestBin(options.root);
+  if (!vitest) {
+    return finish({ ...base, reasons: ["the checkout has no Vitest (install its dependencies first)"] });
+  }
+  base.vitest = { version: vitest.version, bin: vitest.path };
+  if (selection.files.length === 0) {
+    return finish({
+      ...base,
+      reasons: [
+        `no test files to run (${selection.source}; missing: ${selection.missing.join(", ") || "none"})`,
+      ],
+    });
+  }
+  const context = { root: options.root, nodePath: options.nodePath, vitestBin: vitest.path };
+  progress(`routing ${selection.files.length} test files with Vitest ${vitest.version}`);
+  const routing = await routeTests(context, selection.files, options.timeoutMs);
+  base.routing = routing;
+  for (const route of routing.routes) {
+    progress(`  ${describeConfig(route)} <- ${route.files.join(", ")}`);
+  }
+  for (const duplicate of routing.duplicates) {
+    progress(
+      `  ${duplicate.file} matches projects ${duplicate.projects.join(", ")}: runs once, under ${duplicate.chosen}`,
+    );
+  }
+  if (routing.errors.length > 0) return finish({ ...base, reasons: routing.errors });
+
+  const count = options.shardIndex?.count ?? options.shards ?? availableParallelism();
+  const plans = planShards(routing.routes, count);
+  base.shardCount = plans.length;
+  let selected: ShardPlan[] = plans;
+  if (options.shardIndex) {
+    const mine = plans.find((plan) => plan.index === options.shardIndex?.index);
+    if (!mine) {
+      return finish({
+        ...base,
+        reasons: [
+          `shard ${options.shardIndex.index}/${options.shardIndex.count} has no files: the plan has ${plans.length} shards`,
+        ],
+      });
+    }
+    selected = [mine];
+  }
+  const limit = Math.max(1, Math.min(availableParallelism(), selected.length));
+  const shards = await runAll(selected, limit, async (plan) => {
+    const files = plan.invocations.reduce((n, i) => n + i.files.length, 0);
+    progress(
+      `shard ${plan.index}/${plans.length}: ${files} files, ${plan.invocations.map(describeConfig).join("; ")}`,
+    );
+    const shard = await runShard(context, plan, { timeoutMs: options.timeoutMs, signal: options.signal });
+    progress(
+      `shard ${plan.index}/${plans.length}: ${shard.passed}/${shard.total} passed, ${shard.failed} failed (${(shard.durationMs / 1000).toFixed(1)} s)`,
+    );
+    return shard;
+  });
+  const sum = (key: "passed" | "failed" | "skipped" | "total") => shards.reduce((n, s) => n + s[key], 0);
+  const reasons: string[] = [];
+  for (const shard of shards) {
+    reasons.push(...shard.problems);
+    for (const invocation of shard.invocations) {
+      for (const failure of invocation.failures)
+        reasons.push(`${failure.file} > ${failure.name}: ${failure.message.split("\n")[0]}`);
+    }
+  }
+  if (routing.unmatched.length > 0)
+    reasons.push(`no Vitest project matches: ${routing.unmatched.join(", ")}`);
+  const total = sum("total");
+  if (total === 0 && !reasons.some((reason) => reason.includes("zero tests")))
+    reasons.push("zero tests executed");
+  const status: TestsStatus = reasons.length > 0 ? "fail" : "pass";
+  return finish({
+    ...base,
+    status,
+    reasons: status === "pass" ? [`${sum("passed")} tests passed across ${shards.length} shards`] : reasons,
+    shards,
+    passed: sum("passed"),
+    failed: sum("failed"),
+    skipped: sum("skipped"),
+    total,
+  });
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { runTests } from "../../src/shards/run-tests.ts";
+import { fixtureRepo } from "../helpers/fixture-repo.ts";
+
+const proofTests = [
+  "src/agents/harness/native-hook-relay.test.ts",
+  "src/cli/native-hook-relay-cli.test.ts",
+  "src/gateway/server-methods/native-hook-relay.test.ts",
+  "extensions/codex/src/app-server/native-hook-relay.test.ts",
+  "extensions/codex/src/app-server/approval-bridge.test.ts",
+];
+
+function options(root: string, extra: Partial<Parameters<typeof runTests>[0]> = {}) {
+  return { root, nodePath: process.execPath, proofTests, timeoutMs: 60_000, ...extra };
+}
+
+describe("runTests", () => {
+  it("runs each focused file once and totals the shards", async () => {
+    const repo = fixtureRepo();
+    const progress: string[] = [];
+    const result = await runTests(options(repo.root, { shards: 3, onProgress: (m) => progress.push(m) }));
+    expect(result).toMatchObject({ status: "pass", passed: 10, failed: 0, total: 10, shardCount: 3 });
+    expect(result.reasons).toEqual(["10 tests passed across 3 shards"]);
+    expect(result.shards.map((shard) => shard.total).reduce((a, b) => a + b)).toBe(10);
+    // The gateway file matches two projects; it ran once (2 tests, not 4).
+    const gateway = result.shards.flatMap((s) => s.invocations).find((i) => i.project === "gateway-client");
+    expect(gateway?.total).toBe(2);
+    expect(progress).toContain(
+      "  src/gateway/server-methods/native-hook-relay.test.ts matches projects gateway-client, gateway-methods: runs once, under gateway-client",
+    );
+  });
+
+  it("fails with the test's name and message when a test fails", async () => {
+    const repo = fixtureRepo();
+    const result = await runTests(
+      options(repo.root, { tests: ["src/agents/harness/failing.test.ts", proofTests[1] as string] }),
+    );
+    expect(result).toMatchObject({ status: "fail", passed: 2, failed: 1, total: 3 });
+    expect(result.reasons).toEqual([
+      "src/agents/harness/failing.test.ts > fails on purpose (relay-proof fixture): AssertionError: expected 'native hook relay not found' to be '0' // Object.is equality",
+    ]);
+  });
+
+  it("fails when a shard runs zero tests, never passes", async () => {
+    const repo = fixtureRepo();
+    const result = await runTests(options(repo.root, { tests: ["src/agents/harness/empty.test.ts"] }));
+    expect(result.status).toBe("fail");
+    expect(result.total).toBe(0);
+    expect(result.reasons).toContain("shard 1 ran zero tests");
+    expect(result.reasons.some((reason) => reason.includes("No test suite found"))).toBe(true);
+  });
+
+  it("fails a shard whose Vitest is killed at the timeout", async () => {
+    const repo = fixtureRepo({
+      files: {
+        "src/agents/harness/hang.test.ts":
+          'import { it } from "vitest";\nit("hangs", () => new Promise(() => setInterval(() => {}, 1000)), 600_000);\n',
+      },
+    });
+    const result = await runTests(
+      options(repo.root, { tests: ["src/agents/harness/hang.test.ts"], timeoutMs: 8000 }),
+    );
+    expect(result.status).toBe("fail");
+    expect(result.reasons[0]).toMatch(/--project agents: timed out after 8 s; its process group was killed$/);
+  });
+
+  it("fails a shard whose test worker crashes", async () => {
+    const repo = fixtureRepo({
+      files: {
+        "src/agents/harness/crash.test.ts":
+          'import { it } from "vitest";\nit("crashes", () => { process.kill(process.pid, "SIGKILL"); });\n',
+      },
+    });
+    const result = await runTests(options(repo.root, { tests: ["src/agents/harness/crash.test.ts"] }));
+    expect(result.status).toBe("fail");
+    expect(result.passed).toBe(0);
+  });
+
+  it("reports missing files and is cannot-test when none of the files exist", async () => {
+    const repo = fixtureRepo();
+    const result = await runTests(options(repo.root, { tests: ["src/gone.test.ts"] }));
+    expect(result).toMatchObject({
+      status: "cannot-test",
+      selection: { missing: ["src/gone.test.ts"], files: [] },
+    });
+  });
+
+  it("is cannot-test when the checkout has no Vitest", async () => {
+    const repo = fixtureRepo({ vitest: false });
+    const result = await runTests(options(repo.root));
+    expect(result).toMatchObject({
+      status: "cannot-test",
+      reasons: ["the checkout has no Vitest (install its dependencies first)"],
+    });
+  });
+
+  it("runs only the named shard with --shard-index, on the same plan every machine computes", async () => {
+    const repo = fixtureRepo();
+    const first = await runTests(options(repo.root, { shardIndex: { index: 1, count: 2 } }));
+    const second = await runTests(options(repo.root, { shardIndex: { index: 2, count: 2 } }));
+    expect(first.shards.map((s) => s.index)).toEqual([1]);
+    expect(second.shards.map((s) => s.index)).toEqual([2]);
+    expect(first.total + second.total).toBe(10);
+    expect([first.shardCount, second.shardCount]).toEqual([2, 2]);
+  });
+});
