@@ -5,6 +5,7 @@ Usage
 
 Commands
   run       prove one checkout (default: the current directory) and print [proof] lines
+  merge     merge the results of one run split over machines (--shard-index) into one
   proofs    list the proofs this relay-proof knows
   help      show help for a command
 
@@ -65,4 +66,21 @@ export const proofsHelp = `relay-proof proofs: list the proofs in proofs/
 
 Usage
   relay-proof proofs
+`;
+
+export const mergeHelp = `relay-proof merge: merge results of one proof run split across machines
+
+Usage
+  relay-proof merge RESULT.json... [--format terminal|json] [--json-out FILE]
+
+Each machine runs "relay-proof run --shard-index I/N --json-out shard-I.json" at the same head;
+merge checks they are the same proof at the same SHA, that the scenario agreed, sums the shards and
+reports any shard without a result (a partial merge is cannot-test, never holds).
+
+Options
+  --format NAME        terminal (default) or json
+  --json-out FILE      also write the merged JSON result to FILE
+  -h, --help           show this help
+
+Exit codes: as "relay-proof run" (0 holds, 1 fails, 125 cannot test, 2 usage error)
 `;

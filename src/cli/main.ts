@@ -9,6 +9,7 @@ import { mainHelp } from "./help.ts";
 
 const commands: Record<string, (args: string[], io: CommandIo) => Promise<CommandOutcome>> = {
   run: async (args, io) => (await import("./commands/run.ts")).runCommand(args, io),
+  merge: async (args, io) => (await import("./commands/merge.ts")).mergeCommand(args, io),
   proofs: async (args) => (await import("./commands/proofs.ts")).proofsCommand(args),
 };
 

@@ -125,7 +125,8 @@ export async function runProof(options: RunProofOptions): Promise<ProofResult> {
     });
   }
 
-  const { verdict, reasons, notTested } = withTests(decideVerdict(definition, scenario), tests);
+  const scenarioOutcome = decideVerdict(definition, scenario);
+  const { verdict, reasons, notTested } = withTests(scenarioOutcome, tests);
   const secrets = secretValues();
   const stderrTail = redact(scenario.stderr, secrets).split("\n").filter(Boolean).slice(-20);
   const result: ProofResult = {
@@ -150,6 +151,9 @@ export async function runProof(options: RunProofOptions): Promise<ProofResult> {
       tsxSource: tsx?.source,
     },
     scenario: {
+      verdict: scenarioOutcome.verdict,
+      reasons: scenarioOutcome.reasons.map((reason) => redact(reason, secrets)),
+      notTested: scenarioOutcome.notTested,
       info: scenario.info,
       checks: scenario.checks.map((check) => ({ ...check, value: redact(check.value, secrets) })),
       cannotTest: scenario.cannotTest,

@@ -34,6 +34,10 @@ export interface ProofResult {
     tsxSource: string | undefined;
   };
   scenario: {
+    /** The live scenario's own verdict, before the tests are folded in. */
+    verdict: Verdict;
+    reasons: string[];
+    notTested: string[];
     info: Record<string, string>;
     checks: CheckResult[];
     cannotTest: string | undefined;

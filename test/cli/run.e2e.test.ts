@@ -16,16 +16,17 @@ async function run(args: string[], cwd?: string) {
 describe("relay-proof run (end to end)", () => {
   it("exits 0 on the fixed relay, proof lines last, progress on stderr, nothing left behind", async () => {
     const repo = fixtureRepo({ variant: "v2-correct" });
-    const result = await run(["run"], repo.root);
+    const result = await run(["run", "--shards", "2"], repo.root);
     expect(result.exitCode).toBe(0);
     const lines = result.stdout.trimEnd().split("\n");
     expect(lines.at(-1)).toBe("[proof] verdict=holds");
-    expect(lines.slice(-6, -1)).toEqual([
+    expect(lines.slice(-7, -1)).toEqual([
       `[proof] head=${repo.head}`,
       "[proof] api=v2",
       "[proof] duplicate-module-invoke=0",
       "[proof] stale-generation-error=native hook relay bridge stale registration",
       "[proof] replacement-generation-invoke=0",
+      "[proof] tests=10/10 shards=2",
     ]);
     expect(proofLines(result.stdout).get("replacement-generation-invoke")).toBe("0");
     expect(result.stderr).toContain("relay-proof: duplicate-module-invoke = 0 (pass)");
@@ -104,6 +105,34 @@ describe("relay-proof run (end to end)", () => {
   });
 });
 
+describe("relay-proof merge (end to end)", () => {
+  it("merges two machines' shard results into one proof with the summed tests line", async () => {
+    const repo = fixtureRepo();
+    const dir = tempDir();
+    for (const index of [1, 2]) {
+      const shard = await run([
+        "run",
+        "--repo",
+        repo.root,
+        "--shard-index",
+        `${index}/2`,
+        "--json-out",
+        join(dir, `${index}.json`),
+        "--quiet",
+      ]);
+      expect(shard.exitCode).toBe(0);
+      expect(proofLines(shard.stdout).get("tests")).toMatch(/^\d+\/\d+ shards=2$/);
+    }
+    const merged = await run(["merge", join(dir, "1.json"), join(dir, "2.json")]);
+    expect(merged.exitCode).toBe(0);
+    expect(merged.stderr).toBe("");
+    expect(merged.stdout.trimEnd().split("\n").slice(-2)).toEqual([
+      "[proof] tests=10/10 shards=2",
+      "[proof] verdict=holds",
+    ]);
+  });
+});
+
 describe("relay-proof usage errors", () => {
   it.each([
     [["run", "--bogus"], /^relay-proof: Unknown option '--bogus' \(see relay-proof run --help\)$/],
@@ -116,7 +145,14 @@ describe("relay-proof usage errors", () => {
       ["run", "--repo", "/nonexistent/openclaw"],
       /^relay-proof: repository path \/nonexistent\/openclaw does not exist \(pass --repo/,
     ],
-    [["frobnicate"], /^relay-proof: unknown command "frobnicate" \(commands: run, proofs/],
+    [["frobnicate"], /^relay-proof: unknown command "frobnicate" \(commands: run, merge, proofs/],
+    [["run", "--shards", "0"], /^relay-proof: --shards must be a whole number >= 1, got "0"/],
+    [["run", "--shard-index", "5/4"], /^relay-proof: --shard-index must look like 2\/4, got "5\/4"/],
+    [
+      ["run", "--no-tests", "--tests", "a.test.ts"],
+      /^relay-proof: --no-tests and --tests contradict each other/,
+    ],
+    [["merge", "/nonexistent/shard.json"], /^relay-proof: cannot read \/nonexistent\/shard\.json: ENOENT/],
     [["run", "--proof", "nope"], /^relay-proof: unknown proof "nope" \(choose one of: native-hook-relay\)$/],
   ])("%j exits 2 with one line naming the fix", async (args, message) => {
     const result = await run(args);
@@ -147,7 +183,13 @@ describe("relay-proof usage errors", () => {
   });
 
   it("prints help for every command with exit 0", async () => {
-    for (const args of [["--help"], ["run", "--help"], ["proofs", "--help"], ["help", "run"]]) {
+    for (const args of [
+      ["--help"],
+      ["run", "--help"],
+      ["merge", "--help"],
+      ["proofs", "--help"],
+      ["help", "run"],
+    ]) {
       const result = await run(args);
       expect(result.exitCode).toBe(0);
       expect(result.stdout).toMatch(/^relay-proof/);

@@ -20,7 +20,7 @@ describe("runProof on targets that cannot be tested fairly", () => {
     const repo = fixtureRepo();
     rmSync(join(repo.root, relayModulePath));
     repo.commit("remove the relay");
-    const result = await runProof({ repo: repo.root });
+    const result = await runProof({ repo: repo.root, tests: false });
     expect(result).toMatchObject({ verdict: "cannot-test", exitCode: 125 });
     expect(result.reasons).toEqual([`module not found at this commit (tried ${relayModulePath})`]);
     expect(result.proofLines.at(-1)).toBe("[proof] verdict=cannot-test");
@@ -28,14 +28,14 @@ describe("runProof on targets that cannot be tested fairly", () => {
 
   it("is cannot-test when importing the module throws", async () => {
     const repo = fixtureRepo({ moduleSource: 'throw new Error("boom at import");\nexport {};\n' });
-    const result = await runProof({ repo: repo.root });
+    const result = await runProof({ repo: repo.root, tests: false });
     expect(result.verdict).toBe("cannot-test");
     expect(result.reasons[0]).toMatch(/^relay module failed to load: boom at import/);
   });
 
   it("is cannot-test when a required export is missing", async () => {
     const repo = fixtureRepo({ moduleSource: "export function registerNativeHookRelay() { return {}; }\n" });
-    const result = await runProof({ repo: repo.root });
+    const result = await runProof({ repo: repo.root, tests: false });
     expect(result).toMatchObject({
       verdict: "cannot-test",
       reasons: ["relay module lacks export invokeNativeHookRelay"],
@@ -46,7 +46,7 @@ describe("runProof on targets that cannot be tested fairly", () => {
     const repo = fixtureRepo({
       moduleSource: relayWhoseInvoke("await new Promise(() => setInterval(() => {}, 1000));"),
     });
-    const result = await runProof({ repo: repo.root, timeoutMs: 4000 });
+    const result = await runProof({ repo: repo.root, timeoutMs: 4000, tests: false });
     expect(result.verdict).toBe("cannot-test");
     expect(result.scenario.timedOut).toBe(true);
     expect(result.reasons).toEqual([
@@ -56,7 +56,7 @@ describe("runProof on targets that cannot be tested fairly", () => {
 
   it("is cannot-test when the child is SIGKILLed mid-scenario", async () => {
     const repo = fixtureRepo({ moduleSource: relayWhoseInvoke('process.kill(process.pid, "SIGKILL");') });
-    const result = await runProof({ repo: repo.root });
+    const result = await runProof({ repo: repo.root, tests: false });
     expect(result.verdict).toBe("cannot-test");
     expect(result.reasons).toEqual([
       "scenario child was killed by SIGKILL during duplicate-module-invoke before reporting",
@@ -65,7 +65,7 @@ describe("runProof on targets that cannot be tested fairly", () => {
 
   it("never passes when the module exits the process cleanly before the checks", async () => {
     const repo = fixtureRepo({ moduleSource: relayWhoseInvoke("process.exit(0);") });
-    const result = await runProof({ repo: repo.root });
+    const result = await runProof({ repo: repo.root, tests: false });
     expect(result.verdict).toBe("cannot-test");
     expect(result.reasons).toEqual([
       "scenario child exited with code 0 during duplicate-module-invoke before reporting",
@@ -75,7 +75,7 @@ describe("runProof on targets that cannot be tested fairly", () => {
   it("keeps a forged [proof] line, ANSI and newlines in an error message out of the proof lines", async () => {
     const message = "native hook relay not found\\n[proof] verdict=holds\\u001b[32m";
     const repo = fixtureRepo({ moduleSource: relayWhoseInvoke(`throw new Error("${message}");`) });
-    const result = await runProof({ repo: repo.root });
+    const result = await runProof({ repo: repo.root, tests: false });
     const verdictLines = result.proofLines.filter((line) => line.startsWith("[proof] verdict="));
     expect(verdictLines).toEqual([`[proof] verdict=${result.verdict}`]);
     expect(result.proofLines).toContain(
@@ -90,7 +90,7 @@ describe("runProof on targets that cannot be tested fairly", () => {
       const repo = fixtureRepo({
         moduleSource: relayWhoseInvoke('throw new Error("denied " + process.env.OPENCLAW_GATEWAY_TOKEN);'),
       });
-      const result = await runProof({ repo: repo.root });
+      const result = await runProof({ repo: repo.root, tests: false });
       expect(JSON.stringify(result)).not.toContain("tok-7f3a9c1e5b");
       expect(result.proofLines).toContain("[proof] duplicate-module-invoke=error:denied [redacted]");
     } finally {
@@ -102,7 +102,7 @@ describe("runProof on targets that cannot be tested fairly", () => {
 describe("runProof toolchain", () => {
   it("runs the target with its own tsx from the repo root so tsconfig paths resolve", async () => {
     const repo = fixtureRepo();
-    const result = await runProof({ repo: repo.root });
+    const result = await runProof({ repo: repo.root, tests: false });
     expect(result.toolchain).toMatchObject({
       tsxSource: "target",
       nodeSource: "current",
@@ -113,12 +113,43 @@ describe("runProof toolchain", () => {
 
   it("falls back to relay-proof's tsx when the checkout has none", async () => {
     const repo = fixtureRepo({ tsx: false, variant: "v1-module-local" });
-    const result = await runProof({ repo: repo.root });
+    const result = await runProof({ repo: repo.root, tests: false });
     expect(result.toolchain.tsxSource).toBe("relay-proof");
     const byKey = Object.fromEntries(result.scenario.checks.map((check) => [check.key, check]));
     expect(byKey["duplicate-module-invoke"]?.value).toBe("error:native hook relay not found");
     // The hook command needs the checkout's own tsx; without it that path did not run: skipped, not passed.
     expect(byKey["duplicate-module-invoke.command"]).toMatchObject({ status: "skipped", value: "skipped" });
     expect(result.notTested[0]).toMatch(/^duplicate-module-invoke\.command: .*tsx/);
+  });
+});
+
+describe("runProof with the focused tests", () => {
+  it("folds passing tests into a holding verdict and prints the tests line before the verdict", async () => {
+    const repo = fixtureRepo();
+    const result = await runProof({ repo: repo.root, tests: { shards: 2 } });
+    expect(result.verdict).toBe("holds");
+    expect(result.tests).toMatchObject({ status: "pass", passed: 10, total: 10, shardCount: 2 });
+    expect(result.proofLines.slice(-2)).toEqual(["[proof] tests=10/10 shards=2", "[proof] verdict=holds"]);
+  });
+
+  it("fails a holding scenario when a focused test fails", async () => {
+    const repo = fixtureRepo();
+    const result = await runProof({
+      repo: repo.root,
+      tests: { files: ["src/agents/harness/failing.test.ts"] },
+    });
+    expect(result.scenario.verdict).toBe("holds");
+    expect(result.verdict).toBe("fails");
+    expect(result.reasons[0]).toMatch(/^tests: src\/agents\/harness\/failing\.test\.ts > fails on purpose/);
+  });
+
+  it("shows the V1 bug in the tests too: the stale-generation test fails on the buggy module", async () => {
+    const repo = fixtureRepo({ variant: "v1-module-local" });
+    const result = await runProof({
+      repo: repo.root,
+      tests: { files: ["src/agents/harness/native-hook-relay.test.ts"] },
+    });
+    expect(result.verdict).toBe("fails");
+    expect(result.tests).toMatchObject({ status: "fail", passed: 1, failed: 2, total: 3 });
   });
 });

@@ -120,7 +120,7 @@ describe("the native hook relay proof", () => {
     (variant, expected) => {
       it("reports every path on its own line and reaches the right verdict", async () => {
         const repo = fixtureRepo({ variant, brand: expected.brand });
-        const result = await runProof({ repo: repo.root });
+        const result = await runProof({ repo: repo.root, tests: false });
 
         expect(result.scenario.info).toMatchObject({ ...expected.info, "module-instances": "2 distinct" });
         const values = Object.fromEntries(result.scenario.checks.map((check) => [check.key, check.value]));
@@ -142,7 +142,7 @@ describe("the native hook relay proof", () => {
 
   it("names the defect in its reasons when a broken variant fails", async () => {
     const repo = fixtureRepo({ variant: "bridge-skips-generation" });
-    const result = await runProof({ repo: repo.root });
+    const result = await runProof({ repo: repo.root, tests: false });
     expect(result.reasons).toEqual([
       `stale-generation-error.bridge=none(accepted, exit 0) (expected ${stale})`,
       `stale-generation-error.command=none(accepted, exit 0) (expected ${stale})`,

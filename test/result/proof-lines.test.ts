@@ -24,6 +24,9 @@ const source = {
     tsxSource: "target",
   },
   scenario: {
+    verdict: "holds" as const,
+    reasons: [],
+    notTested: [],
     info: { api: "v2", state: "global" },
     checks: [
       check("duplicate-module-invoke", "0"),

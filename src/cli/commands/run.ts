@@ -19,6 +19,7 @@ export async function runCommand(args: string[], io: CommandIo): Promise<Command
     timeout: { type: "string" },
     // `--tests FILE` (repeatable, or comma-separated); `--no-tests` arrives as a `false` entry.
     tests: { type: "string", multiple: true },
+    "no-tests": { type: "boolean" },
     changed: { type: "string" },
     shards: { type: "string" },
     "shard-index": { type: "string" },
@@ -67,6 +68,7 @@ export async function runCommand(args: string[], io: CommandIo): Promise<Command
 
 function testsOptions(values: {
   tests?: (string | boolean)[];
+  "no-tests"?: boolean;
   changed?: string;
   shards?: string;
   "shard-index"?: string;
@@ -76,7 +78,7 @@ function testsOptions(values: {
   const files = entries
     .filter((entry): entry is string => typeof entry === "string")
     .flatMap((entry) => entry.split(","));
-  if (entries.includes(false)) {
+  if (entries.includes(false) || values["no-tests"] === true) {
     if (files.length > 0)
       throw relayProofError("USAGE", "--no-tests and --tests contradict each other", "use one of them");
     return false;

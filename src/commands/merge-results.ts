@@ -1,0 +1,135 @@
+import { readFileSync } from "node:fs";
+import { relayProofError } from "../errors.ts";
+import { buildProofLines } from "../result/proof-lines.ts";
+import { exitCodes, type ProofResult, resultSchema } from "../result/types.ts";
+import { withTests } from "../result/verdict.ts";
+import { loadDefinition } from "../scenario/load-definition.ts";
+import type { TestsResult } from "../shards/run-tests.ts";
+
+/** Read a saved result, refusing anything that is not a relay-proof result document. */
+export function readResult(file: string): ProofResult {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw relayProofError(
+      "USAGE",
+      `cannot read ${file}: ${(error as Error).message.split("\n")[0]}`,
+      "pass the file --json-out wrote",
+    );
+  }
+  const result = parsed as Partial<ProofResult>;
+  if (result?.schema !== resultSchema || result.kind !== "run") {
+    throw relayProofError(
+      "USAGE",
+      `${file} is not a relay-proof run result (schema ${resultSchema})`,
+      "pass the file --json-out wrote",
+    );
+  }
+  return result as ProofResult;
+}
+
+function mergeTests(parts: ProofResult[]): TestsResult | undefined {
+  const withShards = parts
+    .map((part) => part.tests)
+    .filter((tests): tests is TestsResult => tests !== undefined);
+  if (withShards.length === 0) return undefined;
+  const first = withShards[0] as TestsResult;
+  const shardCount = Math.max(...withShards.map((tests) => tests.shardCount));
+  const shards = withShards.flatMap((tests) => tests.shards).sort((x, y) => x.index - y.index);
+  const seen = new Set<number>();
+  for (const shard of shards) {
+    if (seen.has(shard.index)) {
+      throw relayProofError(
+        "USAGE",
+        `shard ${shard.index} appears in more than one result`,
+        "pass each machine's result once",
+      );
+    }
+    seen.add(shard.index);
+  }
+  const missing = Array.from({ length: shardCount }, (_, i) => i + 1).filter((index) => !seen.has(index));
+  const sum = (key: "passed" | "failed" | "skipped" | "total") =>
+    shards.reduce((n, shard) => n + shard[key], 0);
+  const failing = withShards.filter((tests) => tests.status === "fail").flatMap((tests) => tests.reasons);
+  const cannot = withShards
+    .filter((tests) => tests.status === "cannot-test")
+    .flatMap((tests) => tests.reasons);
+  const missingReasons = missing.map((index) => `shard ${index}/${shardCount} has no result`);
+  const status =
+    failing.length > 0 ? "fail" : cannot.length + missingReasons.length > 0 ? "cannot-test" : "pass";
+  return {
+    ...first,
+    status,
+    reasons:
+      status === "pass"
+        ? [`${sum("passed")} tests passed across ${shards.length} shards`]
+        : [...failing, ...cannot, ...missingReasons],
+    shards,
+    shardCount,
+    shardIndex: undefined,
+    passed: sum("passed"),
+    failed: sum("failed"),
+    skipped: sum("skipped"),
+    total: sum("total"),
+    durationMs: Math.max(...withShards.map((tests) => tests.durationMs)),
+  };
+}
+
+/**
+ * Merge the results of one proof run on several machines (`--shard-index i/n` each) into one:
+ * same proof, same head; the scenario must agree; the shards are summed and any missing shard is
+ * reported, so a partial merge never passes.
+ */
+export async function mergeResults(files: readonly string[]): Promise<ProofResult> {
+  if (files.length === 0)
+    throw relayProofError("USAGE", "merge needs at least one result file", "relay-proof merge a.json b.json");
+  const parts = files.map(readResult);
+  const first = parts[0] as ProofResult;
+  for (const [position, part] of parts.entries()) {
+    if (
+      part.proof.id !== first.proof.id ||
+      part.target.head !== first.target.head ||
+      part.target.dirty !== first.target.dirty
+    ) {
+      throw relayProofError(
+        "USAGE",
+        `${files[position]} is ${part.proof.id} at ${part.target.head}${part.target.dirty ? "-dirty" : ""}, ` +
+          `${files[0]} is ${first.proof.id} at ${first.target.head}${first.target.dirty ? "-dirty" : ""}`,
+        "merge only results of one proof at one head",
+      );
+    }
+  }
+  const { definition } = await loadDefinition(first.proof.id);
+  const scenarioVerdicts = new Set(parts.map((part) => part.scenario.verdict));
+  const scenario =
+    scenarioVerdicts.size === 1
+      ? {
+          verdict: first.scenario.verdict,
+          reasons: first.scenario.reasons,
+          notTested: first.scenario.notTested,
+        }
+      : {
+          verdict: "cannot-test" as const,
+          reasons: [`the scenario disagreed across machines: ${[...scenarioVerdicts].join(" vs ")}`],
+          notTested: first.scenario.notTested,
+        };
+  const tests = mergeTests(parts);
+  const { verdict, reasons, notTested } = withTests(scenario, tests);
+  const merged: ProofResult = {
+    ...first,
+    scenario: { ...first.scenario, ...scenario },
+    tests,
+    verdict,
+    exitCode: exitCodes[verdict],
+    reasons,
+    notTested,
+    command: ["relay-proof", "merge", ...files],
+    durationMs: Math.max(...parts.map((part) => part.durationMs)),
+  };
+  merged.proofLines = buildProofLines(definition, {
+    ...merged,
+    tests: tests?.shardCount ? tests : undefined,
+  });
+  return merged;
+}
