@@ -1,4 +1,4 @@
-import { execa } from "execa";
+import { execFile } from "node:child_process";
 
 export interface GitResult {
   ok: boolean;
@@ -7,20 +7,32 @@ export interface GitResult {
   exitCode: number | undefined;
 }
 
-/** Run git with an argument array; never throws, the caller decides what a failure means. */
-export async function git(cwd: string, args: readonly string[]): Promise<GitResult> {
-  const result = await execa("git", args, {
-    cwd,
-    reject: false,
-    stdin: "ignore",
-    env: { GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0" },
+/**
+ * Run git with an argument array; never throws, the caller decides what a failure means. Plain
+ * execFile rather than execa: git runs on every proof's start-up path, and execa's import alone
+ * costs ~85 ms there.
+ */
+export function git(cwd: string, args: readonly string[]): Promise<GitResult> {
+  return new Promise((resolve) => {
+    execFile(
+      "git",
+      [...args],
+      {
+        cwd,
+        env: { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0" },
+        maxBuffer: 64 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : undefined) : 0;
+        resolve({
+          ok: code === 0,
+          stdout: String(stdout).trim(),
+          stderr: String(stderr).trim(),
+          exitCode: code,
+        });
+      },
+    );
   });
-  return {
-    ok: result.exitCode === 0,
-    stdout: String(result.stdout ?? "").trim(),
-    stderr: String(result.stderr ?? "").trim(),
-    exitCode: result.exitCode,
-  };
 }
 
 /** The work tree's top level, or undefined when `cwd` is not inside a git work tree. */

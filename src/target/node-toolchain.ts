@@ -1,7 +1,6 @@
 import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { execa } from "execa";
 import semver from "semver";
 import { relayProofError } from "../errors.ts";
 import { makeTempDir } from "../process/temp-dir.ts";
@@ -40,6 +39,7 @@ function satisfies(version: string, range: string | undefined): boolean {
 }
 
 async function versionOf(path: string): Promise<string | undefined> {
+  const { execa } = await import("execa");
   const result = await execa(path, ["--version"], { reject: false, timeout: 15_000, stdin: "ignore" });
   const out = String(result.stdout ?? "").trim();
   return result.exitCode === 0 && /^v\d+\.\d+\.\d+/.test(out) ? out : undefined;
@@ -64,6 +64,8 @@ export function pickVersion(available: string[], range: string): string | undefi
 /** Download `node-<platform>-<arch>@version` from the npm registry into the cache. */
 async function provisionNode(range: string, onProgress?: (message: string) => void): Promise<NodeToolchain> {
   const packageName = `node-${process.platform}-${process.arch}`;
+  // Loaded here, off the start-up path: only provisioning needs it.
+  const { execa } = await import("execa");
   const view = await execa("npm", ["view", `${packageName}@${range}`, "version", "--json"], {
     reject: false,
     timeout: 60_000,
