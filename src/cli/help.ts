@@ -5,6 +5,8 @@ Usage
 
 Commands
   run       prove one checkout (default: the current directory) and print [proof] lines
+  compare   prove a base and a head: "fix verified" needs the bug on base and the fix on head
+  bisect    find the commit that fixed (or broke) the proof, with git bisect run
   merge     merge the results of one run split over machines (--shard-index) into one
   proofs    list the proofs this relay-proof knows
   help      show help for a command
@@ -34,6 +36,9 @@ of the output.
 
 Options
   --repo PATH          the checkout to prove (default: current directory)
+  --ref REF            prove this commit in a temporary git worktree; your work tree is untouched
+  --no-install         with --ref: if REF's lockfile differs from the installed one, stop instead of
+                       installing REF's dependencies in the worktree (equal lockfiles reuse node_modules)
   --proof ID           which proof to run (default: native-hook-relay; see "relay-proof proofs")
   --module PATH        the module under test, relative to the repo root (default: the proof's)
   --node PATH          the Node binary that runs the target (default: this Node if it satisfies the
@@ -83,4 +88,55 @@ Options
   -h, --help           show this help
 
 Exit codes: as "relay-proof run" (0 holds, 1 fails, 125 cannot test, 2 usage error)
+`;
+
+export const compareHelp = `relay-proof compare: does the bug reproduce on the base, and does the fix hold on the head?
+
+Usage
+  relay-proof compare --base REF [--head REF] [options]
+
+Runs the proof (and the focused tests, unless --no-tests) on both commits, each in a temporary git
+worktree (the head runs in place when it is your clean, checked-out HEAD), and prints a before/after
+table. The verdict is "fix-verified" only if the proof FAILS on base and HOLDS on head; otherwise it
+says which half is missing.
+
+Options
+  --base REF           the commit without the fix (e.g. origin/main, the PR's merge base)
+  --head REF           the commit with the fix (default: HEAD)
+  --repo PATH          the checkout (default: current directory)
+  --no-tests           the scenario only
+  --no-install         stop instead of installing a ref whose lockfile differs from the installed one
+  --proof ID, --module PATH, --node PATH, --timeout SECONDS   as for "relay-proof run"
+  --format NAME        terminal (default) or json
+  --json-out FILE      also write the JSON result to FILE
+  --quiet              no progress lines on stderr
+  -h, --help           show this help
+
+Exit codes
+  0 fix verified, 1 not verified (a half is missing), 125 cannot test, 2 usage error
+`;
+
+export const bisectHelp = `relay-proof bisect: find the commit that fixed (or broke) the proof
+
+Usage
+  relay-proof bisect --good REF --bad REF [options]
+
+--good is a commit where the proof holds, --bad one where it fails. When --bad is older than --good,
+bisect finds the first commit that FIXED it; when --good is older, the first that BROKE it. Both
+endpoints are verified first; then "git bisect run" drives the scenario alone (no tests) in a
+temporary worktree, with the installed dependencies linked in. Commits where the module does not
+exist or does not load are skipped (exit 125). Your HEAD and bisect state are never touched.
+
+Options
+  --good REF, --bad REF     the endpoints
+  --repo PATH               the checkout (default: current directory)
+  --proof ID, --module PATH, --node PATH, --timeout SECONDS   as for "relay-proof run"
+  --format NAME             terminal (default) or json
+  --json-out FILE           also write the JSON result to FILE
+  --quiet                   no progress lines on stderr
+  -h, --help                show this help
+
+Exit codes
+  0 found, 125 no answer (only untestable commits left), 2 usage error (bad refs, endpoints that do
+  not behave as --good/--bad)
 `;

@@ -3,12 +3,15 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { isRelayProofError, usageCodes } from "../errors.ts";
-import { handleSignals, runCleanup } from "../process/cleanup.ts";
+import { handleSignals, isStopping, runCleanup } from "../process/cleanup.ts";
 import type { CommandIo, CommandOutcome } from "./commands/types.ts";
 import { mainHelp } from "./help.ts";
 
 const commands: Record<string, (args: string[], io: CommandIo) => Promise<CommandOutcome>> = {
   run: async (args, io) => (await import("./commands/run.ts")).runCommand(args, io),
+  compare: async (args, io) => (await import("./commands/compare.ts")).compareCommand(args, io),
+  bisect: async (args, io) => (await import("./commands/bisect.ts")).bisectCommand(args, io),
+  "bisect-step": async (args, io) => (await import("./commands/bisect.ts")).bisectStepCommand(args, io),
   merge: async (args, io) => (await import("./commands/merge.ts")).mergeCommand(args, io),
   proofs: async (args) => (await import("./commands/proofs.ts")).proofsCommand(args),
 };
@@ -40,7 +43,9 @@ async function dispatch(argv: string[], io: CommandIo): Promise<CommandOutcome> 
     throw relayProofError(
       "USAGE",
       `unknown command "${name}"`,
-      `commands: ${Object.keys(commands).join(", ")}; see relay-proof --help`,
+      `commands: ${Object.keys(commands)
+        .filter((name) => name !== "bisect-step")
+        .join(", ")}; see relay-proof --help`,
     );
   }
   return command(rest, io);
@@ -73,6 +78,8 @@ export async function main(argv: string[]): Promise<never> {
       code = 125;
     }
   }
+  // Interrupted: the signal handler is cleaning up and will exit 128+N; finishing here would cut it short.
+  if (isStopping()) return new Promise<never>(() => {});
   await runCleanup();
   return exit(code);
 }

@@ -3,19 +3,26 @@ import { buildProofLines } from "../result/proof-lines.ts";
 import { redact, secretValues } from "../result/sanitize.ts";
 import { exitCodes, type ProofResult, resultSchema } from "../result/types.ts";
 import { decideVerdict, withTests } from "../result/verdict.ts";
+import type { ProofDefinition } from "../scenario/definition.ts";
 import { loadDefinition } from "../scenario/load-definition.ts";
 import type { ChildMessage } from "../scenario/messages.ts";
 import { runScenario, type ScenarioResult } from "../scenario/run-scenario.ts";
 import { runTests, type TestsResult } from "../shards/run-tests.ts";
+import { prepareDependencies } from "../target/dependencies.ts";
 import { locateModule } from "../target/module-path.ts";
 import { type NodeToolchain, resolveNode } from "../target/node-toolchain.ts";
 import { openTarget, type Target } from "../target/open-target.ts";
 import { resolveTsxLoader, type TsxLoader } from "../target/tsx-loader.ts";
+import { addWorktree } from "../target/worktree.ts";
 
 export interface RunProofOptions {
   /** Path of the checkout (default: current directory). */
   repo: string;
   proof?: string;
+  /** `--ref`: prove this commit in a temporary worktree instead of the work tree. */
+  ref?: string;
+  /** With --ref, when the lockfile differs: install (default) or refuse. */
+  install?: boolean;
   /** `--module`: the module under test, relative to the repo root. */
   module?: string;
   /** `--node`: the Node binary that runs the target. */
@@ -71,7 +78,49 @@ function emptyScenario(cannotTest: string): ScenarioResult {
 export async function runProof(options: RunProofOptions): Promise<ProofResult> {
   const started = Date.now();
   const { definition, url } = await loadDefinition(options.proof ?? "native-hook-relay");
-  const target: Target = await openTarget({ repo: options.repo, requireClean: options.requireClean });
+  const checkout = await openTarget({
+    repo: options.repo,
+    requireClean: options.requireClean && !options.ref,
+  });
+  if (!options.ref) return proveTarget(options, definition, url, checkout, { started, root: checkout.root });
+  const worktree = await addWorktree(checkout.root, options.ref);
+  try {
+    options.onProgress?.(`proving ${options.ref} (${worktree.sha}) in a temporary worktree`);
+    const dependencies = await prepareDependencies({
+      installedRoot: checkout.root,
+      worktree: worktree.path,
+      sha: worktree.sha,
+      install: options.install ?? true,
+      onProgress: options.onProgress,
+    });
+    const target = await openTarget({ repo: worktree.path });
+    return await proveTarget(options, definition, url, target, {
+      started,
+      root: checkout.root,
+      ref: options.ref,
+      dependencies: { mode: dependencies.mode, detail: dependencies.detail },
+    });
+  } finally {
+    await worktree.remove();
+  }
+}
+
+interface Provenance {
+  started: number;
+  /** The user's checkout (the worktree's main repo with --ref). */
+  root: string;
+  ref?: string;
+  dependencies?: { mode: "own" | "reused" | "installed"; detail: string };
+}
+
+async function proveTarget(
+  options: RunProofOptions,
+  definition: ProofDefinition,
+  url: string,
+  target: Target,
+  provenance: Provenance,
+): Promise<ProofResult> {
+  const { started } = provenance;
   const location = locateModule(target.root, definition.module.candidates, options.module);
   options.onProgress?.(`target ${target.root} at ${target.head}${target.dirty ? " (dirty)" : ""}`);
 
@@ -134,12 +183,14 @@ export async function runProof(options: RunProofOptions): Promise<ProofResult> {
     kind: "run",
     proof: { id: definition.id, title: definition.title },
     target: {
-      root: target.root,
+      root: provenance.root,
       head: target.head,
       dirty: target.dirty,
       dirtyPaths: target.dirtyPaths,
-      ref: undefined,
+      ref: provenance.ref,
       module: location.found ? relative(target.root, location.path) : undefined,
+      worktree: provenance.ref !== undefined,
+      dependencies: provenance.dependencies,
     },
     toolchain: {
       node: scenario.node ?? node?.version,

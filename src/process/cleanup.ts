@@ -39,8 +39,14 @@ export type HandledSignal = keyof typeof signalNumbers;
  * On SIGINT/SIGTERM/SIGHUP: run cleanup, then call `exit(128 + N)`. A second signal exits at once.
  * Returns a function that removes the handlers.
  */
+let stopping = false;
+
+/** True once a signal started the cleanup: the normal path must leave the exit to the handler. */
+export function isStopping(): boolean {
+  return stopping;
+}
+
 export function handleSignals(exit: (code: number, signal: HandledSignal) => void): () => void {
-  let stopping = false;
   const handlers = Object.keys(signalNumbers).map((name) => {
     const signal = name as HandledSignal;
     const handler = () => {

@@ -1,4 +1,4 @@
-import type { ProofResult } from "../result/types.ts";
+import type { Report } from "../result/types.ts";
 import { renderJson } from "./json.ts";
 import { renderTerminal } from "./terminal.ts";
 
@@ -8,9 +8,9 @@ export interface ReportContext {
 
 /** One reporter per format, keyed by the `--format` name. */
 export const reporters = {
-  terminal: (result: ProofResult, context: ReportContext) => renderTerminal(result, { color: context.color }),
-  json: (result: ProofResult) => renderJson(result),
-} satisfies Record<string, (result: ProofResult, context: ReportContext) => string>;
+  terminal: (result: Report, context: ReportContext) => renderTerminal(result, { color: context.color }),
+  json: (result: Report) => renderJson(result),
+} satisfies Record<string, (result: Report, context: ReportContext) => string>;
 
 export type ReportFormat = keyof typeof reporters;
 

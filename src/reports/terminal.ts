@@ -1,5 +1,5 @@
 import { sanitizeValue } from "../result/sanitize.ts";
-import type { ProofResult } from "../result/types.ts";
+import type { BisectResult, CompareResult, ProofResult, Report } from "../result/types.ts";
 import type { CheckStatus } from "../scenario/definition.ts";
 import { describeConfig } from "../shards/run-shard.ts";
 import type { TestsResult } from "../shards/run-tests.ts";
@@ -21,7 +21,18 @@ function paint(color: boolean, code: number, text: string): string {
 }
 
 /** Human summary first, then the `[proof]` lines, which are always the last lines of the output. */
-export function renderTerminal(result: ProofResult, options: TerminalOptions = {}): string {
+export function renderTerminal(report: Report, options: TerminalOptions = {}): string {
+  const formatters: {
+    [K in Report["kind"]]: (report: Extract<Report, { kind: K }>, options: TerminalOptions) => string;
+  } = {
+    run: renderRun,
+    compare: renderCompare,
+    bisect: renderBisect,
+  };
+  return (formatters[report.kind] as (report: Report, options: TerminalOptions) => string)(report, options);
+}
+
+function renderRun(result: ProofResult, options: TerminalOptions): string {
   const color = options.color ?? false;
   const lines: string[] = [];
   const { target, toolchain, scenario } = result;
@@ -29,6 +40,14 @@ export function renderTerminal(result: ProofResult, options: TerminalOptions = {
   lines.push(
     `  target  ${target.root} @ ${target.head}${target.dirty ? ` (dirty: ${target.dirtyPaths.length} paths)` : " (clean)"}`,
   );
+  if (target.ref)
+    lines.push(
+      `  ref     ${target.ref} (temporary worktree; ${target.dependencies?.detail ?? "dependencies: own"})`,
+    );
+  if (target.dirty)
+    lines.push(
+      `  dirty   ${target.dirtyPaths.slice(0, 5).join(", ")}${target.dirtyPaths.length > 5 ? ", ..." : ""}`,
+    );
   if (target.module) lines.push(`  module  ${target.module}`);
   if (toolchain.node) {
     lines.push(
@@ -82,4 +101,55 @@ function renderTests(tests: TestsResult): string[] {
   if (tests.status !== "pass")
     for (const reason of tests.reasons.slice(0, 10)) lines.push(`    ${sanitizeValue(reason)}`);
   return lines;
+}
+
+function renderCompare(result: CompareResult, options: TerminalOptions): string {
+  const color = options.color ?? false;
+  const lines = [
+    `relay-proof compare ${result.proof.id}: base ${result.base.target.head} -> head ${result.head.target.head}`,
+    "",
+  ];
+  const rows = result.rows.filter((row) => row.key !== "head" && row.key !== "verdict");
+  const width = Math.max(5, ...rows.map((row) => row.key.length));
+  const baseWidth = Math.max(4, ...rows.map((row) => sanitizeValue(row.base ?? "-").length));
+  lines.push(`  ${"check".padEnd(width)}  ${"base".padEnd(baseWidth)}  head`);
+  for (const row of rows) {
+    lines.push(
+      `  ${row.key.padEnd(width)}  ${sanitizeValue(row.base ?? "-").padEnd(baseWidth)}  ${sanitizeValue(row.head ?? "-")}`,
+    );
+  }
+  lines.push(
+    `  ${"verdict".padEnd(width)}  ${result.base.verdict.padEnd(baseWidth)}  ${result.head.verdict}`,
+    "",
+  );
+  const code = result.verdict === "fix-verified" ? 32 : result.verdict === "not-verified" ? 31 : 33;
+  lines.push(
+    `  verdict ${paint(color, code, result.verdict.toUpperCase())} (exit ${result.exitCode}, ${(result.durationMs / 1000).toFixed(1)} s)`,
+  );
+  for (const reason of result.reasons) lines.push(`    ${sanitizeValue(reason)}`);
+  lines.push("", ...result.proofLines);
+  return `${lines.join("\n")}\n`;
+}
+
+function renderBisect(result: BisectResult, options: TerminalOptions): string {
+  const color = options.color ?? false;
+  const what = result.direction === "fixed" ? "fixed" : "broke";
+  const lines = [
+    `relay-proof bisect ${result.proof.id}: which commit ${what} it (good ${result.good.sha.slice(0, 12)}, bad ${result.bad.sha.slice(0, 12)})`,
+    "",
+  ];
+  for (const step of result.steps)
+    lines.push(`  ${step.outcome.padEnd(7)} ${step.sha.slice(0, 12)} ${sanitizeValue(step.subject)}`);
+  lines.push("");
+  const code = result.verdict === "found" ? 32 : 33;
+  if (result.first)
+    lines.push(`  first ${what} commit: ${result.first.sha} ${sanitizeValue(result.first.subject)}`);
+  lines.push(
+    `  verdict ${paint(color, code, result.verdict.toUpperCase())} (exit ${result.exitCode}, ${result.steps.length} steps, ${(result.durationMs / 1000).toFixed(1)} s)`,
+  );
+  for (const reason of result.reasons) lines.push(`    ${sanitizeValue(reason)}`);
+  if (result.reproduce.length > 0)
+    lines.push("  reproduce", ...result.reproduce.map((command) => `    ${command}`));
+  lines.push("", ...result.proofLines);
+  return `${lines.join("\n")}\n`;
 }

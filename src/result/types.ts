@@ -23,6 +23,9 @@ export interface ProofResult {
     dirtyPaths: string[];
     ref: string | undefined;
     module: string | undefined;
+    /** With --ref: the proof ran in a temporary worktree; how it got its dependencies. */
+    worktree: boolean;
+    dependencies: { mode: "own" | "reused" | "installed"; detail: string } | undefined;
   };
   toolchain: {
     node: string | undefined;
@@ -63,3 +66,52 @@ export interface ProofResult {
   startedAt: string;
   durationMs: number;
 }
+
+export type CompareVerdict = "fix-verified" | "not-verified" | "cannot-test";
+
+/** `relay-proof compare`: the proof on a base and a head. */
+export interface CompareResult {
+  schema: typeof resultSchema;
+  kind: "compare";
+  proof: { id: string; title: string };
+  base: ProofResult;
+  head: ProofResult;
+  /** Every proof line key with its base and head value, head's order first. */
+  rows: { key: string; base: string | undefined; head: string | undefined }[];
+  verdict: CompareVerdict;
+  exitCode: 0 | 1 | 125;
+  /** Which half is missing when the fix is not verified, one sentence each. */
+  reasons: string[];
+  proofLines: string[];
+  command: string[];
+  startedAt: string;
+  durationMs: number;
+}
+
+export type BisectVerdict = "found" | "not-found" | "cannot-test";
+
+/** `relay-proof bisect`: the first commit that fixed (or broke) the proof. */
+export interface BisectResult {
+  schema: typeof resultSchema;
+  kind: "bisect";
+  proof: { id: string; title: string };
+  /** fixed: the proof fails at --bad (older) and holds at --good (newer); broke: the reverse. */
+  direction: "fixed" | "broke";
+  good: { ref: string; sha: string };
+  bad: { ref: string; sha: string };
+  first: { sha: string; subject: string } | undefined;
+  /** Each commit git bisect tested, with the proof's answer. */
+  steps: { sha: string; subject: string; outcome: "holds" | "fails" | "skipped" }[];
+  verdict: BisectVerdict;
+  exitCode: 0 | 1 | 125;
+  reasons: string[];
+  /** Commands that reproduce the boundary. */
+  reproduce: string[];
+  proofLines: string[];
+  command: string[];
+  startedAt: string;
+  durationMs: number;
+}
+
+/** Anything a reporter can render. */
+export type Report = ProofResult | CompareResult | BisectResult;

@@ -50,7 +50,7 @@ export async function resolveCommit(cwd: string, ref: string): Promise<string | 
 
 /** An installed dependency folder that a repo forgot to ignore: not a change to its source. */
 function isDependencyDir(status: string, path: string): boolean {
-  return status === "??" && /(^|\/)node_modules\/$/.test(path);
+  return status === "??" && /(^|\/)node_modules\/?$/.test(path);
 }
 
 /**

@@ -145,7 +145,10 @@ describe("relay-proof usage errors", () => {
       ["run", "--repo", "/nonexistent/openclaw"],
       /^relay-proof: repository path \/nonexistent\/openclaw does not exist \(pass --repo/,
     ],
-    [["frobnicate"], /^relay-proof: unknown command "frobnicate" \(commands: run, merge, proofs/],
+    [
+      ["frobnicate"],
+      /^relay-proof: unknown command "frobnicate" \(commands: run, compare, bisect, merge, proofs/,
+    ],
     [["run", "--shards", "0"], /^relay-proof: --shards must be a whole number >= 1, got "0"/],
     [["run", "--shard-index", "5/4"], /^relay-proof: --shard-index must look like 2\/4, got "5\/4"/],
     [

@@ -13,7 +13,16 @@ function check(key: string, value: string): CheckResult {
 }
 
 const source = {
-  target: { root: "/repo", head: sha, dirty: false, dirtyPaths: [], ref: undefined, module: "src/relay.ts" },
+  target: {
+    root: "/repo",
+    head: sha,
+    dirty: false,
+    dirtyPaths: [],
+    ref: undefined,
+    module: "src/relay.ts",
+    worktree: false,
+    dependencies: undefined,
+  },
   toolchain: {
     node: "v24.1.0",
     nodePath: "/node",

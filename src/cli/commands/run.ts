@@ -11,6 +11,8 @@ import type { CommandIo, CommandOutcome } from "./types.ts";
 export async function runCommand(args: string[], io: CommandIo): Promise<CommandOutcome> {
   const { values, positionals } = parseFlags("run", args, {
     repo: { type: "string" },
+    ref: { type: "string" },
+    install: { type: "boolean", default: true },
     proof: { type: "string" },
     module: { type: "string" },
     node: { type: "string" },
@@ -45,6 +47,8 @@ export async function runCommand(args: string[], io: CommandIo): Promise<Command
   const progress = values.quiet ? undefined : (message: string) => io.stderr(`relay-proof: ${message}\n`);
   const result = await runProof({
     repo: values.repo ?? process.cwd(),
+    ref: values.ref,
+    install: values.install,
     proof: values.proof,
     module: values.module,
     node: values.node,

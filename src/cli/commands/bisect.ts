@@ -1,0 +1,95 @@
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { bisectProof } from "../../commands/bisect.ts";
+import { runProof } from "../../commands/run-proof.ts";
+import { isRelayProofError, relayProofError, usageCodes } from "../../errors.ts";
+import { isReportFormat, reporters } from "../../reports/index.ts";
+import { bisectHelp } from "../help.ts";
+import { noPositionals, parseFlags, positiveSeconds } from "../parse.ts";
+import type { CommandIo, CommandOutcome } from "./types.ts";
+
+export async function bisectCommand(args: string[], io: CommandIo): Promise<CommandOutcome> {
+  const { values, positionals } = parseFlags("bisect", args, {
+    repo: { type: "string" },
+    good: { type: "string" },
+    bad: { type: "string" },
+    proof: { type: "string" },
+    module: { type: "string" },
+    node: { type: "string" },
+    timeout: { type: "string" },
+    format: { type: "string", default: "terminal" },
+    "json-out": { type: "string" },
+    quiet: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  });
+  if (values.help) return { stdout: bisectHelp, exitCode: 0 };
+  noPositionals("bisect", positionals);
+  if (!values.good || !values.bad) {
+    throw relayProofError(
+      "USAGE",
+      "bisect needs --good REF and --bad REF",
+      "e.g. relay-proof bisect --good v1.2 --bad main",
+    );
+  }
+  const format = values.format ?? "terminal";
+  if (!isReportFormat(format)) {
+    throw relayProofError(
+      "USAGE",
+      `unknown --format "${format}"`,
+      `use one of: ${Object.keys(reporters).join(", ")}`,
+    );
+  }
+  const result = await bisectProof({
+    repo: values.repo ?? process.cwd(),
+    good: values.good,
+    bad: values.bad,
+    proof: values.proof,
+    module: values.module,
+    node: values.node,
+    timeoutMs: positiveSeconds("--timeout", values.timeout, "bisect"),
+    command: ["relay-proof", "bisect", ...args],
+    onProgress: values.quiet ? undefined : (message) => io.stderr(`relay-proof: ${message}\n`),
+    signal: io.signal,
+  });
+  if (values["json-out"]) writeFileSync(resolve(values["json-out"]), reporters.json(result));
+  return { stdout: reporters[format](result, { color: io.color }), exitCode: result.exitCode };
+}
+
+/**
+ * One `git bisect run` step: the scenario only, on the current checkout, mapped to git's protocol
+ * (0 good/old, 1 bad/new, 125 skip). `--invert` swaps 0 and 1 for a search for the fixing commit.
+ * A usage error exits 128, which makes git bisect stop instead of marking the commit bad.
+ */
+export async function bisectStepCommand(args: string[], io: CommandIo): Promise<CommandOutcome> {
+  const { values } = parseFlags("bisect", args, {
+    invert: { type: "boolean", default: false },
+    proof: { type: "string" },
+    module: { type: "string" },
+    node: { type: "string" },
+    timeout: { type: "string" },
+  });
+  try {
+    const result = await runProof({
+      repo: process.cwd(),
+      proof: values.proof,
+      module: values.module,
+      node: values.node,
+      timeoutMs: positiveSeconds("--timeout", values.timeout, "bisect"),
+      tests: false,
+      signal: io.signal,
+    });
+    io.stderr(
+      `relay-proof bisect-step: ${result.target.head} ${result.verdict}${result.verdict === "holds" ? "" : `: ${result.reasons[0] ?? ""}`}\n`,
+    );
+    const code =
+      result.verdict === "cannot-test" ? 125 : (result.verdict === "holds") !== values.invert ? 0 : 1;
+    return { stdout: "", exitCode: code };
+  } catch (error) {
+    if (isRelayProofError(error) && usageCodes.has(error.code)) {
+      io.stderr(`relay-proof bisect-step: ${error.message} (${error.hint ?? ""})\n`);
+      return { stdout: "", exitCode: 128 };
+    }
+    io.stderr(`relay-proof bisect-step: ${(error as Error).message}\n`);
+    return { stdout: "", exitCode: 125 };
+  }
+}

@@ -1,0 +1,59 @@
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { compareRefs } from "../../commands/compare.ts";
+import { relayProofError } from "../../errors.ts";
+import { isReportFormat, reporters } from "../../reports/index.ts";
+import { compareHelp } from "../help.ts";
+import { noPositionals, parseFlags, positiveSeconds } from "../parse.ts";
+import type { CommandIo, CommandOutcome } from "./types.ts";
+
+export async function compareCommand(args: string[], io: CommandIo): Promise<CommandOutcome> {
+  const { values, positionals } = parseFlags("compare", args, {
+    repo: { type: "string" },
+    base: { type: "string" },
+    head: { type: "string" },
+    proof: { type: "string" },
+    module: { type: "string" },
+    node: { type: "string" },
+    install: { type: "boolean", default: true },
+    tests: { type: "boolean", default: true },
+    timeout: { type: "string" },
+    format: { type: "string", default: "terminal" },
+    "json-out": { type: "string" },
+    quiet: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  });
+  if (values.help) return { stdout: compareHelp, exitCode: 0 };
+  noPositionals("compare", positionals);
+  if (!values.base)
+    throw relayProofError(
+      "USAGE",
+      "compare needs --base REF",
+      "e.g. relay-proof compare --base origin/main --head HEAD",
+    );
+  const format = values.format ?? "terminal";
+  if (!isReportFormat(format)) {
+    throw relayProofError(
+      "USAGE",
+      `unknown --format "${format}"`,
+      `use one of: ${Object.keys(reporters).join(", ")}`,
+    );
+  }
+  const progress = values.quiet ? undefined : (message: string) => io.stderr(`relay-proof: ${message}\n`);
+  const result = await compareRefs({
+    repo: values.repo ?? process.cwd(),
+    base: values.base,
+    head: values.head ?? "HEAD",
+    proof: values.proof,
+    module: values.module,
+    node: values.node,
+    install: values.install,
+    tests: values.tests ? undefined : false,
+    timeoutMs: positiveSeconds("--timeout", values.timeout, "compare"),
+    command: ["relay-proof", "compare", ...args],
+    onProgress: progress,
+    signal: io.signal,
+  });
+  if (values["json-out"]) writeFileSync(resolve(values["json-out"]), reporters.json(result));
+  return { stdout: reporters[format](result, { color: io.color }), exitCode: result.exitCode };
+}

@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { compareRefs, compareVerdict } from "../../src/commands/compare.ts";
+import type { ProofResult } from "../../src/result/types.ts";
+import { git } from "../../src/target/git.ts";
+import { fixHistory } from "../helpers/fixture-history.ts";
+
+function proof(verdict: ProofResult["verdict"], head: string): ProofResult {
+  return { verdict, target: { head }, reasons: [`${verdict} because`] } as unknown as ProofResult;
+}
+
+describe("compareVerdict", () => {
+  it("verifies the fix only when the bug reproduces on base and the fix holds on head", () => {
+    expect(compareVerdict(proof("fails", "b"), proof("holds", "h"))).toMatchObject({
+      verdict: "fix-verified",
+      exitCode: 0,
+    });
+  });
+
+  it("says which half is missing in the other three combinations", () => {
+    expect(compareVerdict(proof("holds", "b"), proof("holds", "h"))).toEqual({
+      verdict: "not-verified",
+      exitCode: 1,
+      reasons: ["the bug does not reproduce on base b: the proof holds there"],
+    });
+    expect(compareVerdict(proof("fails", "b"), proof("fails", "h"))).toEqual({
+      verdict: "not-verified",
+      exitCode: 1,
+      reasons: ["the fix does not hold on head h: fails because"],
+    });
+    expect(compareVerdict(proof("holds", "b"), proof("fails", "h")).reasons).toHaveLength(2);
+  });
+
+  it("is cannot-test when either side cannot be tested", () => {
+    expect(compareVerdict(proof("cannot-test", "b"), proof("holds", "h"))).toMatchObject({
+      verdict: "cannot-test",
+      exitCode: 125,
+    });
+    expect(compareVerdict(proof("fails", "b"), proof("cannot-test", "h"))).toMatchObject({
+      verdict: "cannot-test",
+      exitCode: 125,
+    });
+  });
+});
+
+describe("compareRefs on a fixture history", () => {
+  it("verifies V1 -> V2 at exact SHAs and leaves the work tree, HEAD and worktrees as they were", async () => {
+    const { repo, commits } = fixHistory();
+    const head = (await git(repo.root, ["rev-parse", "HEAD"])).stdout;
+    const base = commits["relay: stable ids and a bridge (v1, the bug)"] as string;
+    const fix = commits["relay: generations (the fix)"] as string;
+    const result = await compareRefs({ repo: repo.root, base, head: fix, tests: false });
+    expect(result).toMatchObject({ verdict: "fix-verified", exitCode: 0 });
+    expect(result.base.target).toMatchObject({ head: base, ref: base, worktree: true, dirty: false });
+    expect(result.head.target).toMatchObject({ head: fix, worktree: true });
+    expect(result.rows.find((row) => row.key === "duplicate-module-invoke")).toEqual({
+      key: "duplicate-module-invoke",
+      base: "error:native hook relay not found",
+      head: "0",
+    });
+    expect(result.proofLines.at(-1)).toBe("[proof] verdict=fix-verified");
+    expect(result.proofLines).toContain(`[proof] base=${base}`);
+    expect((await git(repo.root, ["rev-parse", "HEAD"])).stdout).toBe(head);
+    expect((await git(repo.root, ["status", "--porcelain"])).stdout).toBe("");
+    expect(
+      (await git(repo.root, ["worktree", "list", "--porcelain"])).stdout.match(/^worktree /gm),
+    ).toHaveLength(1);
+  });
+
+  it("reports the missing half when the head is only half a fix", async () => {
+    const { repo, commits } = fixHistory();
+    const result = await compareRefs({
+      repo: repo.root,
+      base: commits["relay: stable ids and a bridge (v1, the bug)"] as string,
+      head: commits["relay: process-global state"] as string,
+      tests: false,
+    });
+    expect(result.verdict).toBe("not-verified");
+    expect(result.reasons[0]).toMatch(
+      /^the fix does not hold on head [0-9a-f]{40}: stale-generation-error: unsupported/,
+    );
+  });
+
+  it("is cannot-test when the base's module does not load", async () => {
+    const { repo, commits } = fixHistory();
+    const result = await compareRefs({
+      repo: repo.root,
+      base: commits["wip: relay does not load"] as string,
+      head: "HEAD",
+      tests: false,
+    });
+    expect(result).toMatchObject({ verdict: "cannot-test", exitCode: 125 });
+  });
+
+  it("rejects an unknown ref before doing any work", async () => {
+    const { repo } = fixHistory();
+    await expect(compareRefs({ repo: repo.root, base: "nope", head: "HEAD" })).rejects.toMatchObject({
+      code: "UNKNOWN_REF",
+    });
+  });
+});

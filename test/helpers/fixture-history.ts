@@ -1,0 +1,19 @@
+import { onTestFinished } from "vitest";
+import {
+  createFixHistory,
+  createRegressionHistory,
+  type FixtureHistory,
+} from "../../fixtures/build-fixture-history.ts";
+
+/** Fixture histories that delete themselves when the test finishes. */
+export function fixHistory(): FixtureHistory {
+  const history = createFixHistory();
+  onTestFinished(() => history.repo.remove());
+  return history;
+}
+
+export function regressionHistory(): FixtureHistory {
+  const history = createRegressionHistory();
+  onTestFinished(() => history.repo.remove());
+  return history;
+}
