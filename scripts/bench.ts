@@ -5,6 +5,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createFixHistory } from "../fixtures/build-fixture-history.ts";
 import { createFixtureRepo } from "../fixtures/build-fixture-repo.ts";
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -55,6 +56,58 @@ function compare(name: string, tool: string[], baseline: string[], cwd: string, 
     row.baseline.push(measure(baseline, cwd));
   }
   return row;
+}
+
+/** compare's cost over a single run, and bisect's steps and time, on the fixture history. */
+function historyFigures() {
+  const history = createFixHistory();
+  try {
+    const node = process.execPath;
+    const base = history.commits["relay: stable ids and a bridge (v1, the bug)"] as string;
+    const single = median(
+      Array.from(
+        { length: runs },
+        () => measure([node, bin, "run", "--no-tests", "--quiet"], history.repo.root).wallMs,
+      ),
+    );
+    const compare = median(
+      Array.from(
+        { length: runs },
+        () =>
+          measure([node, bin, "compare", "--base", base, "--no-tests", "--quiet"], history.repo.root).wallMs,
+      ),
+    );
+    const started = performance.now();
+    const bisect = spawnSync(
+      node,
+      [
+        bin,
+        "bisect",
+        "--good",
+        "HEAD",
+        "--bad",
+        history.commits["relay: first version (v0)"] as string,
+        "--format",
+        "json",
+        "--quiet",
+      ],
+      {
+        cwd: history.repo.root,
+        encoding: "utf8",
+      },
+    );
+    const bisectMs = performance.now() - started;
+    const steps = (JSON.parse(bisect.stdout) as { steps: unknown[] }).steps.length;
+    return {
+      commits: history.order.length,
+      singleMs: Math.round(single),
+      compareMs: Math.round(compare),
+      bisectSteps: steps,
+      bisectMs: Math.round(bisectMs),
+    };
+  } finally {
+    history.repo.remove();
+  }
 }
 
 const repo = createFixtureRepo({ variant: "v2-correct" });
@@ -134,10 +187,18 @@ try {
       `| ${row.name} | ${(row.toolMs / 1000).toFixed(2)} s | ${(row.baselineMs / 1000).toFixed(2)} s | ${row.ratio} | ${goal} | ${rss(row.toolPeakRssMb)} | ${rss(row.baselinePeakRssMb)} |`,
     );
   }
+  const history = historyFigures();
+  console.log(
+    `compare on the fixture history (V1 base in a worktree, head in place): ${(history.compareMs / 1000).toFixed(2)} s; ` +
+      `a single run: ${(history.singleMs / 1000).toFixed(2)} s; the second head adds ${((history.compareMs - history.singleMs) / 1000).toFixed(2)} s`,
+  );
+  console.log(
+    `bisect on the fixture history (${history.commits} commits): ${history.bisectSteps} steps, ${(history.bisectMs / 1000).toFixed(2)} s`,
+  );
   mkdirSync(join(projectRoot, ".bench"), { recursive: true });
   writeFileSync(
     join(projectRoot, ".bench", "results.json"),
-    `${JSON.stringify({ runs, node: process.version, rows: table }, null, 2)}\n`,
+    `${JSON.stringify({ runs, node: process.version, rows: table, history }, null, 2)}\n`,
   );
   console.log("wrote .bench/results.json");
 } finally {

@@ -1,3 +1,5 @@
+import { outputHelp } from "./output.ts";
+
 export const mainHelp = `relay-proof: reproduce and verify OpenClaw's native hook relay fix at any checked-out head
 
 Usage
@@ -7,6 +9,7 @@ Commands
   run       prove one checkout (default: the current directory) and print [proof] lines
   compare   prove a base and a head: "fix verified" needs the bug on base and the fix on head
   bisect    find the commit that fixed (or broke) the proof, with git bisect run
+  report    render a saved result: the PR's "Real behavior proof" Markdown, JUnit, JSON
   merge     merge the results of one run split over machines (--shard-index) into one
   proofs    list the proofs this relay-proof knows
   help      show help for a command
@@ -52,11 +55,11 @@ Options
   --shards N           split the tests into N shards (default: the cores available)
   --shard-index I/N    run only shard I of N (CI matrices, several VMs); merge the results later
   --tests-timeout SEC  kill a Vitest invocation after this long (default: 600)
-  --format NAME        terminal (default) or json (one JSON document on stdout)
-  --json-out FILE      also write the JSON result to FILE
   --verbose            stream the child's own stdout/stderr to stderr
   --quiet              no progress lines on stderr
   -h, --help           show this help
+
+${outputHelp}
 
 Exit codes
   0 holds, 1 fails (the bug is present), 125 cannot test, 2 usage error, 130 interrupted
@@ -83,9 +86,9 @@ merge checks they are the same proof at the same SHA, that the scenario agreed, 
 reports any shard without a result (a partial merge is cannot-test, never holds).
 
 Options
-  --format NAME        terminal (default) or json
-  --json-out FILE      also write the merged JSON result to FILE
   -h, --help           show this help
+
+${outputHelp}
 
 Exit codes: as "relay-proof run" (0 holds, 1 fails, 125 cannot test, 2 usage error)
 `;
@@ -107,10 +110,10 @@ Options
   --no-tests           the scenario only
   --no-install         stop instead of installing a ref whose lockfile differs from the installed one
   --proof ID, --module PATH, --node PATH, --timeout SECONDS   as for "relay-proof run"
-  --format NAME        terminal (default) or json
-  --json-out FILE      also write the JSON result to FILE
   --quiet              no progress lines on stderr
   -h, --help           show this help
+
+${outputHelp}
 
 Exit codes
   0 fix verified, 1 not verified (a half is missing), 125 cannot test, 2 usage error
@@ -131,12 +134,23 @@ Options
   --good REF, --bad REF     the endpoints
   --repo PATH               the checkout (default: current directory)
   --proof ID, --module PATH, --node PATH, --timeout SECONDS   as for "relay-proof run"
-  --format NAME             terminal (default) or json
-  --json-out FILE           also write the JSON result to FILE
   --quiet                   no progress lines on stderr
   -h, --help                show this help
+
+${outputHelp}
 
 Exit codes
   0 found, 125 no answer (only untestable commits left), 2 usage error (bad refs, endpoints that do
   not behave as --good/--bad)
+`;
+
+export const reportHelp = `relay-proof report: render a saved result for a PR, CI or a terminal
+
+Usage
+  relay-proof report RESULT.json [--format markdown|terminal|json|junit] [--template classic|full]
+
+Renders a result written by --json-out (run, compare, bisect or merge). The default format is
+markdown: the PR's "## Real behavior proof" section with the exact head SHA, environment, command,
+a fenced capture of the [proof] lines, the observed result, what was not tested, and, for a
+compare, the before evidence. --template full adds "What Problem This Solves" and "Evidence".
 `;

@@ -12,6 +12,7 @@ const commands: Record<string, (args: string[], io: CommandIo) => Promise<Comman
   compare: async (args, io) => (await import("./commands/compare.ts")).compareCommand(args, io),
   bisect: async (args, io) => (await import("./commands/bisect.ts")).bisectCommand(args, io),
   "bisect-step": async (args, io) => (await import("./commands/bisect.ts")).bisectStepCommand(args, io),
+  report: async (args, io) => (await import("./commands/report.ts")).reportCommand(args, io),
   merge: async (args, io) => (await import("./commands/merge.ts")).mergeCommand(args, io),
   proofs: async (args) => (await import("./commands/proofs.ts")).proofsCommand(args),
 };

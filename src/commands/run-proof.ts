@@ -1,3 +1,4 @@
+import { release as osRelease, type as osType } from "node:os";
 import { relative } from "node:path";
 import { buildProofLines } from "../result/proof-lines.ts";
 import { redact, secretValues } from "../result/sanitize.ts";
@@ -181,7 +182,12 @@ async function proveTarget(
   const result: ProofResult = {
     schema: resultSchema,
     kind: "run",
-    proof: { id: definition.id, title: definition.title },
+    proof: { id: definition.id, title: definition.title, behavior: definition.behavior },
+    environment: {
+      os: `${osType()} ${osRelease()}`,
+      arch: process.arch,
+      packageManager: target.packageJson?.packageManager?.replace(/\+sha\d+\..*$/, ""),
+    },
     target: {
       root: provenance.root,
       head: target.head,

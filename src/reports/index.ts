@@ -1,16 +1,22 @@
 import type { Report } from "../result/types.ts";
 import { renderJson } from "./json.ts";
+import { renderJunit } from "./junit.ts";
+import { type MarkdownTemplate, renderMarkdown } from "./markdown.ts";
 import { renderTerminal } from "./terminal.ts";
 
 export interface ReportContext {
   color: boolean;
+  template?: MarkdownTemplate;
 }
 
 /** One reporter per format, keyed by the `--format` name. */
 export const reporters = {
-  terminal: (result: Report, context: ReportContext) => renderTerminal(result, { color: context.color }),
-  json: (result: Report) => renderJson(result),
-} satisfies Record<string, (result: Report, context: ReportContext) => string>;
+  terminal: (report: Report, context: ReportContext) => renderTerminal(report, { color: context.color }),
+  json: (report: Report) => renderJson(report),
+  markdown: (report: Report, context: ReportContext) =>
+    renderMarkdown(report, { template: context.template }),
+  junit: (report: Report) => renderJunit(report),
+} satisfies Record<string, (report: Report, context: ReportContext) => string>;
 
 export type ReportFormat = keyof typeof reporters;
 

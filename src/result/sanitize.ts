@@ -8,14 +8,14 @@ const control = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
 export const maxValueLength = 300;
 
 /** One line, no ANSI or control characters, no forged `[proof]` marker, bounded length. */
-export function sanitizeValue(value: string): string {
+export function sanitizeValue(value: string, maxLength = maxValueLength): string {
   let clean = value
     .replace(ansi, "")
     .replace(control, " ")
     .replace(/\s{2,}/g, " ")
     .trim();
   clean = clean.replace(/\[proof\]/gi, "(proof)");
-  if (clean.length > maxValueLength) clean = `${clean.slice(0, maxValueLength - 1)}…`;
+  if (clean.length > maxLength) clean = `${clean.slice(0, maxLength - 1)}…`;
   return clean;
 }
 

@@ -15,7 +15,9 @@ export const resultSchema = "relay-proof/result@1";
 export interface ProofResult {
   schema: typeof resultSchema;
   kind: "run";
-  proof: { id: string; title: string };
+  proof: { id: string; title: string; behavior: string };
+  /** Where it ran, for "Real environment tested". */
+  environment: { os: string; arch: string; packageManager: string | undefined };
   target: {
     root: string;
     head: string;

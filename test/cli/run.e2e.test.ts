@@ -136,7 +136,10 @@ describe("relay-proof merge (end to end)", () => {
 describe("relay-proof usage errors", () => {
   it.each([
     [["run", "--bogus"], /^relay-proof: Unknown option '--bogus' \(see relay-proof run --help\)$/],
-    [["run", "--format", "xml"], /^relay-proof: unknown --format "xml" \(use one of: terminal, json\)$/],
+    [
+      ["run", "--format", "xml"],
+      /^relay-proof: unknown --format "xml" \(use one of: terminal, json, markdown, junit\)$/,
+    ],
     [
       ["run", "--timeout", "soon"],
       /^relay-proof: --timeout must be a positive number of seconds, got "soon"/,
@@ -147,7 +150,7 @@ describe("relay-proof usage errors", () => {
     ],
     [
       ["frobnicate"],
-      /^relay-proof: unknown command "frobnicate" \(commands: run, compare, bisect, merge, proofs/,
+      /^relay-proof: unknown command "frobnicate" \(commands: run, compare, bisect, report, merge, proofs/,
     ],
     [["run", "--shards", "0"], /^relay-proof: --shards must be a whole number >= 1, got "0"/],
     [["run", "--shard-index", "5/4"], /^relay-proof: --shard-index must look like 2\/4, got "5\/4"/],

@@ -20,7 +20,8 @@ export function runCli(
       [binPath, ...args],
       {
         cwd: options.cwd,
-        env: { ...process.env, NO_COLOR: "1", ...options.env },
+        // Not on GitHub Actions even when the suite runs there: no annotations in asserted output.
+        env: { ...process.env, NO_COLOR: "1", GITHUB_ACTIONS: "false", ...options.env },
         maxBuffer: 16 * 1024 * 1024,
       },
       (error, stdout, stderr) => {

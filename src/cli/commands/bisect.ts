@@ -1,10 +1,8 @@
-import { writeFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { bisectProof } from "../../commands/bisect.ts";
 import { runProof } from "../../commands/run-proof.ts";
 import { isRelayProofError, relayProofError, usageCodes } from "../../errors.ts";
-import { isReportFormat, reporters } from "../../reports/index.ts";
 import { bisectHelp } from "../help.ts";
+import { checkOutputFlags, emitReport, outputFlags } from "../output.ts";
 import { noPositionals, parseFlags, positiveSeconds } from "../parse.ts";
 import type { CommandIo, CommandOutcome } from "./types.ts";
 
@@ -17,8 +15,7 @@ export async function bisectCommand(args: string[], io: CommandIo): Promise<Comm
     module: { type: "string" },
     node: { type: "string" },
     timeout: { type: "string" },
-    format: { type: "string", default: "terminal" },
-    "json-out": { type: "string" },
+    ...outputFlags,
     quiet: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   });
@@ -31,14 +28,7 @@ export async function bisectCommand(args: string[], io: CommandIo): Promise<Comm
       "e.g. relay-proof bisect --good v1.2 --bad main",
     );
   }
-  const format = values.format ?? "terminal";
-  if (!isReportFormat(format)) {
-    throw relayProofError(
-      "USAGE",
-      `unknown --format "${format}"`,
-      `use one of: ${Object.keys(reporters).join(", ")}`,
-    );
-  }
+  checkOutputFlags(values);
   const result = await bisectProof({
     repo: values.repo ?? process.cwd(),
     good: values.good,
@@ -51,8 +41,7 @@ export async function bisectCommand(args: string[], io: CommandIo): Promise<Comm
     onProgress: values.quiet ? undefined : (message) => io.stderr(`relay-proof: ${message}\n`),
     signal: io.signal,
   });
-  if (values["json-out"]) writeFileSync(resolve(values["json-out"]), reporters.json(result));
-  return { stdout: reporters[format](result, { color: io.color }), exitCode: result.exitCode };
+  return emitReport(result, values, io);
 }
 
 /**

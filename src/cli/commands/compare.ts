@@ -1,9 +1,7 @@
-import { writeFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { compareRefs } from "../../commands/compare.ts";
 import { relayProofError } from "../../errors.ts";
-import { isReportFormat, reporters } from "../../reports/index.ts";
 import { compareHelp } from "../help.ts";
+import { checkOutputFlags, emitReport, outputFlags } from "../output.ts";
 import { noPositionals, parseFlags, positiveSeconds } from "../parse.ts";
 import type { CommandIo, CommandOutcome } from "./types.ts";
 
@@ -18,8 +16,7 @@ export async function compareCommand(args: string[], io: CommandIo): Promise<Com
     install: { type: "boolean", default: true },
     tests: { type: "boolean", default: true },
     timeout: { type: "string" },
-    format: { type: "string", default: "terminal" },
-    "json-out": { type: "string" },
+    ...outputFlags,
     quiet: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   });
@@ -31,14 +28,7 @@ export async function compareCommand(args: string[], io: CommandIo): Promise<Com
       "compare needs --base REF",
       "e.g. relay-proof compare --base origin/main --head HEAD",
     );
-  const format = values.format ?? "terminal";
-  if (!isReportFormat(format)) {
-    throw relayProofError(
-      "USAGE",
-      `unknown --format "${format}"`,
-      `use one of: ${Object.keys(reporters).join(", ")}`,
-    );
-  }
+  checkOutputFlags(values);
   const progress = values.quiet ? undefined : (message: string) => io.stderr(`relay-proof: ${message}\n`);
   const result = await compareRefs({
     repo: values.repo ?? process.cwd(),
@@ -54,6 +44,5 @@ export async function compareCommand(args: string[], io: CommandIo): Promise<Com
     onProgress: progress,
     signal: io.signal,
   });
-  if (values["json-out"]) writeFileSync(resolve(values["json-out"]), reporters.json(result));
-  return { stdout: reporters[format](result, { color: io.color }), exitCode: result.exitCode };
+  return emitReport(result, values, io);
 }

@@ -1,10 +1,8 @@
-import { writeFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { runProof, type TestsOptions } from "../../commands/run-proof.ts";
 import { relayProofError } from "../../errors.ts";
-import { isReportFormat, reporters } from "../../reports/index.ts";
 import { parseShardIndex } from "../../shards/plan.ts";
 import { runHelp } from "../help.ts";
+import { checkOutputFlags, emitReport, outputFlags } from "../output.ts";
 import { noPositionals, parseFlags, positiveSeconds } from "../parse.ts";
 import type { CommandIo, CommandOutcome } from "./types.ts";
 
@@ -26,22 +24,14 @@ export async function runCommand(args: string[], io: CommandIo): Promise<Command
     shards: { type: "string" },
     "shard-index": { type: "string" },
     "tests-timeout": { type: "string" },
-    format: { type: "string", default: "terminal" },
-    "json-out": { type: "string" },
+    ...outputFlags,
     verbose: { type: "boolean", default: false },
     quiet: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   });
   if (values.help) return { stdout: runHelp, exitCode: 0 };
   noPositionals("run", positionals);
-  const format = values.format ?? "terminal";
-  if (!isReportFormat(format)) {
-    throw relayProofError(
-      "USAGE",
-      `unknown --format "${format}"`,
-      `use one of: ${Object.keys(reporters).join(", ")}`,
-    );
-  }
+  checkOutputFlags(values);
   const timeoutMs = positiveSeconds("--timeout", values.timeout, "run");
   const tests = testsOptions(values);
   const progress = values.quiet ? undefined : (message: string) => io.stderr(`relay-proof: ${message}\n`);
@@ -66,8 +56,7 @@ export async function runCommand(args: string[], io: CommandIo): Promise<Command
     onChildOutput: values.verbose ? (_stream, chunk) => io.stderr(chunk) : undefined,
     signal: io.signal,
   });
-  if (values["json-out"]) writeFileSync(resolve(values["json-out"]), reporters.json(result));
-  return { stdout: reporters[format](result, { color: io.color }), exitCode: result.exitCode };
+  return emitReport(result, values, io);
 }
 
 function testsOptions(values: {

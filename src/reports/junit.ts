@@ -1,0 +1,79 @@
+import { redact, sanitizeValue } from "../result/sanitize.ts";
+import type { ProofResult, Report } from "../result/types.ts";
+
+function xml(value: string): string {
+  return redact(sanitizeValue(value))
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;");
+}
+
+function suites(result: ProofResult, prefix: string): string[] {
+  const checks = result.scenario.checks;
+  const failures = checks.filter(
+    (c) => c.status === "fail" || c.status === "unsupported" || c.status === "error",
+  ).length;
+  const skipped = checks.filter((c) => c.status === "skipped").length;
+  const lines = [
+    `  <testsuite name="${xml(`${prefix}${result.proof.id} scenario`)}" tests="${checks.length}" failures="${failures}" skipped="${skipped}" time="${(result.scenario.durationMs / 1000).toFixed(3)}">`,
+  ];
+  if (result.verdict === "cannot-test" && checks.length === 0) {
+    lines.push(
+      `    <testcase classname="${xml(result.proof.id)}" name="scenario"><error message="${xml(result.reasons.join("; "))}"/></testcase>`,
+    );
+  }
+  for (const check of checks) {
+    const open = `    <testcase classname="${xml(result.proof.id)}" name="${xml(check.key)}" time="${(check.durationMs / 1000).toFixed(3)}">`;
+    if (check.status === "pass") lines.push(`${open}</testcase>`);
+    else if (check.status === "skipped")
+      lines.push(`${open}<skipped message="${xml(check.detail ?? "skipped")}"/></testcase>`);
+    else
+      lines.push(
+        `${open}<failure message="${xml(`${check.value} (expected ${check.expected})`)}"/></testcase>`,
+      );
+  }
+  lines.push("  </testsuite>");
+  if (result.tests) {
+    const invocations = result.tests.shards.flatMap((shard) =>
+      shard.invocations.map((invocation) => ({ shard, invocation })),
+    );
+    lines.push(
+      `  <testsuite name="${xml(`${prefix}${result.proof.id} focused tests`)}" tests="${result.tests.total}" failures="${result.tests.failed}" skipped="${result.tests.skipped}">`,
+    );
+    for (const { shard, invocation } of invocations) {
+      for (const failure of invocation.failures) {
+        lines.push(
+          `    <testcase classname="${xml(failure.file)}" name="${xml(failure.name)}"><failure message="${xml(failure.message.split("\n")[0] ?? "")}"/></testcase>`,
+        );
+      }
+      if (invocation.crashed) {
+        lines.push(
+          `    <testcase classname="shard ${shard.index}" name="${xml(invocation.files.join(", "))}"><error message="${xml(invocation.crashed)}"/></testcase>`,
+        );
+      }
+    }
+    if (result.tests.status !== "pass" && invocations.length === 0) {
+      lines.push(
+        `    <testcase classname="tests" name="focused tests"><error message="${xml(result.tests.reasons.join("; "))}"/></testcase>`,
+      );
+    }
+    lines.push("  </testsuite>");
+  }
+  return lines;
+}
+
+/** JUnit XML for CI systems other than GitHub: one test case per check, failing tests listed. */
+export function renderJunit(report: Report): string {
+  const body =
+    report.kind === "run"
+      ? suites(report, "")
+      : report.kind === "compare"
+        ? [...suites(report.base, "base "), ...suites(report.head, "head ")]
+        : [
+            `  <testsuite name="bisect" tests="1" failures="${report.first ? 0 : 1}">`,
+            `    <testcase classname="bisect" name="${xml(report.direction)}">${report.first ? "" : `<failure message="${xml(report.reasons.join("; "))}"/>`}</testcase>`,
+            "  </testsuite>",
+          ];
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="relay-proof">\n${body.join("\n")}\n</testsuites>\n`;
+}

@@ -1,0 +1,148 @@
+import { headValue } from "../result/proof-lines.ts";
+import type { BisectResult, CompareResult, ProofResult, Report } from "../result/types.ts";
+import { code, fenced, prose, shellLine, text } from "./markdown-text.ts";
+
+export type MarkdownTemplate = "classic" | "full";
+
+export interface MarkdownOptions {
+  /** `full` adds the newer "What Problem This Solves" and "Evidence" sections. */
+  template?: MarkdownTemplate;
+}
+
+function field(name: string, value: string): string {
+  return `- **${name}:** ${value}`;
+}
+
+function environment(result: ProofResult): string {
+  const { target, toolchain, environment: env } = result;
+  const tree = target.dirty
+    ? `a **dirty** work tree (${target.dirtyPaths.length} changed paths, not a clean SHA)`
+    : target.worktree
+      ? "a clean temporary worktree"
+      : "a clean work tree";
+  return [
+    `${text(env.os)} (${text(env.arch)})`,
+    `Node ${code(toolchain.node ?? "unknown")}`,
+    env.packageManager ? `${code(env.packageManager)}` : "package manager not declared",
+    `head ${code(headValue(target))} in ${tree}`,
+  ].join(", ");
+}
+
+function steps(result: ProofResult): string {
+  const checkout = result.target.ref ? [] : [code(`git checkout --detach ${result.target.head}`)];
+  const command = result.command.length > 0 ? result.command : ["relay-proof", "run"];
+  return [...checkout, code(shellLine(command))].join(", then ");
+}
+
+function observed(result: ProofResult): string {
+  const required = result.scenario.checks.filter((check) => check.required);
+  const paths = result.scenario.checks.filter((check) => !check.required);
+  const passedPaths = paths.filter((check) => check.status === "pass").length;
+  const lead =
+    result.verdict === "holds"
+      ? `The proof **holds** (exit 0): every required check ran and passed`
+      : result.verdict === "fails"
+        ? `The proof **fails** (exit 1)`
+        : `The proof **cannot test** (exit 125)`;
+  const checks = required.map((check) => code(`${check.key}=${check.value}`)).join(", ");
+  const parts = [`${lead}${checks ? `: ${checks}` : ""}.`];
+  if (paths.length > 0) parts.push(`${passedPaths} of ${paths.length} checks on the other paths passed.`);
+  if (result.verdict !== "holds") parts.push(`Why: ${result.reasons.map(text).join("; ")}.`);
+  if (result.tests) {
+    const t = result.tests;
+    parts.push(
+      `Supplemental (not the evidence): ${t.passed}/${t.total} focused Vitest tests passed across ${t.shards.length} shard(s)${t.status === "pass" ? "" : ` (${t.status})`}.`,
+    );
+  }
+  return parts.join(" ");
+}
+
+function notTested(result: ProofResult): string {
+  // Checks skipped for one reason are named together: "a, b, c: reason".
+  const byReason = new Map<string, string[]>();
+  for (const item of result.notTested) {
+    const at = item.indexOf(": ");
+    const [key, reason] = at === -1 ? [item, ""] : [item.slice(0, at), item.slice(at + 2)];
+    byReason.set(reason, [...(byReason.get(reason) ?? []), key]);
+  }
+  const items = [...byReason].map(([reason, keys]) =>
+    reason ? `${keys.join(", ")}: ${reason}` : keys.join(", "),
+  );
+  items.push(
+    ...result.scenario.checks.filter((c) => c.status === "unsupported").map((c) => `${c.key}: ${c.value}`),
+  );
+  if (!result.tests) items.push("the focused Vitest tests (run with --no-tests)");
+  items.push("a live Codex session: the relay and its hook command were exercised directly, not from Codex");
+  return items.map(text).join("; ");
+}
+
+function capture(result: ProofResult): string[] {
+  return [
+    `$ ${shellLine(result.command.length > 0 ? result.command : ["relay-proof", "run"])}`,
+    ...result.proofLines,
+  ];
+}
+
+function renderRunSections(
+  result: ProofResult,
+  before: ProofResult | undefined,
+  options: MarkdownOptions,
+): string {
+  const sections: string[] = [];
+  if (options.template === "full") {
+    sections.push("## What Problem This Solves", "", prose(result.proof.behavior), "");
+    sections.push("## Evidence", "", fenced(capture(result), "console", ""), "", observed(result), "");
+  }
+  sections.push(
+    "## Real behavior proof",
+    "",
+    field("Behavior or issue addressed", prose(result.proof.behavior)),
+    field("Real environment tested", environment(result)),
+    field("Exact steps or command run after this patch", steps(result)),
+    field(
+      "Evidence after fix",
+      `live scenario output, \`[proof]\` lines last\n\n${fenced(capture(result))}\n`,
+    ),
+    field("Observed result after fix", observed(result)),
+    field("What was not tested", notTested(result)),
+  );
+  if (before) {
+    sections.push(
+      field(
+        "Before evidence",
+        `the same proof on the base ${code(headValue(before.target))}: ${code(`verdict=${before.verdict}`)}\n\n${fenced(capture(before))}\n`,
+      ),
+    );
+  }
+  return `${sections.join("\n")}\n`;
+}
+
+function renderCompare(result: CompareResult, options: MarkdownOptions): string {
+  const head = {
+    ...result.head,
+    command: result.command.length > 0 ? result.command : result.head.command,
+  };
+  const verdictLine = `Compare verdict: **${result.verdict}** (exit ${result.exitCode}): ${result.reasons.map(text).join("; ")}.`;
+  return `${renderRunSections(head, result.base, options).trimEnd()}\n${field("Compare", verdictLine)}\n`;
+}
+
+function renderBisect(result: BisectResult): string {
+  const lines = [
+    `## relay-proof bisect: which commit ${result.direction} ${text(result.proof.id)}`,
+    "",
+    `- **Good:** ${code(result.good.sha)} (${text(result.good.ref)}); **bad:** ${code(result.bad.sha)} (${text(result.bad.ref)})`,
+    `- **Result:** ${result.first ? `${code(result.first.sha)} ${text(result.first.subject)}` : `no single commit: ${result.reasons.map(text).join("; ")}`}`,
+    `- **Steps:** ${result.steps.length}`,
+    ...(result.reproduce.length > 0 ? [`- **Reproduce:** ${result.reproduce.map(code).join(", ")}`] : []),
+    "",
+    fenced(result.proofLines, "console", ""),
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+/** The PR's "Real behavior proof" section (and, with `full`, the newer sections), from any result. */
+export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
+  if (report.kind === "run") return renderRunSections(report, undefined, options);
+  if (report.kind === "compare") return renderCompare(report, options);
+  return renderBisect(report);
+}
