@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createFixHistory } from "../fixtures/build-fixture-history.ts";
-import { createFixtureRepo } from "../fixtures/build-fixture-repo.ts";
+import { createFixtureRepo, type Variant } from "../fixtures/build-fixture-repo.ts";
+import { mutants } from "../fixtures/mutants.ts";
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
 const runs = Number(process.env.BENCH_RUNS ?? 5);
@@ -56,6 +57,28 @@ function compare(name: string, tool: string[], baseline: string[], cwd: string, 
     row.baseline.push(measure(baseline, cwd));
   }
   return row;
+}
+
+/** Run the proof on every broken fixture relay; each must fail with the line naming its defect. */
+function mutationFigures() {
+  const missed: string[] = [];
+  for (const [variant, defect] of Object.entries(mutants)) {
+    const mutant = createFixtureRepo({ variant: variant as Variant });
+    try {
+      const run = spawnSync(process.execPath, [bin, "run", "--no-tests", "--quiet"], {
+        cwd: mutant.root,
+        encoding: "utf8",
+      });
+      const named = run.stdout
+        .split("\n")
+        .some((line) => line.startsWith(`[proof] ${defect.key}=`) && line.includes(String(defect.value)));
+      if (run.status !== 1 || !named) missed.push(variant);
+    } finally {
+      mutant.remove();
+    }
+  }
+  const total = Object.keys(mutants).length;
+  return { total, caught: total - missed.length, missed };
 }
 
 /** compare's cost over a single run, and bisect's steps and time, on the fixture history. */
@@ -187,6 +210,10 @@ try {
       `| ${row.name} | ${(row.toolMs / 1000).toFixed(2)} s | ${(row.baselineMs / 1000).toFixed(2)} s | ${row.ratio} | ${goal} | ${rss(row.toolPeakRssMb)} | ${rss(row.baselinePeakRssMb)} |`,
     );
   }
+  const caught = mutationFigures();
+  console.log(
+    `mutation check: ${caught.caught}/${caught.total} broken fixture relays caught (${caught.missed.join(", ") || "none missed"})`,
+  );
   const history = historyFigures();
   console.log(
     `compare on the fixture history (V1 base in a worktree, head in place): ${(history.compareMs / 1000).toFixed(2)} s; ` +
@@ -198,7 +225,7 @@ try {
   mkdirSync(join(projectRoot, ".bench"), { recursive: true });
   writeFileSync(
     join(projectRoot, ".bench", "results.json"),
-    `${JSON.stringify({ runs, node: process.version, rows: table, history }, null, 2)}\n`,
+    `${JSON.stringify({ runs, node: process.version, rows: table, history, mutation: caught }, null, 2)}\n`,
   );
   console.log("wrote .bench/results.json");
 } finally {

@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { relayProofError } from "../errors.ts";
+import { spawnGroup } from "../process/spawn-group.ts";
 import { proofLine } from "../result/proof-lines.ts";
 import { type BisectResult, resultSchema } from "../result/types.ts";
 import { loadDefinition } from "../scenario/load-definition.ts";
@@ -114,7 +115,13 @@ export async function bisectProof(options: BisectOptions): Promise<BisectResult>
       if (value) step.push(flag, value);
     }
     if (options.timeoutMs) step.push("--timeout", String(options.timeoutMs / 1000));
-    const run = await git(worktree.path, ["bisect", "run", ...step]);
+    // Its own process group, killed on Ctrl-C before the worktree goes: no step outlives the run.
+    const run = await spawnGroup("git", ["bisect", "run", ...step], {
+      cwd: worktree.path,
+      env: { ...process.env, GIT_TERMINAL_PROMPT: "0" },
+      timeoutMs: 6 * 60 * 60_000,
+      signal: options.signal,
+    });
     const log = await git(worktree.path, ["bisect", "log"]);
     await git(worktree.path, ["bisect", "reset", "--quiet"]);
     const steps: BisectResult["steps"] = [];

@@ -133,8 +133,16 @@ export function spawnGroup(
     killGroup(pid, "SIGTERM");
     killTimer ??= setTimeout(() => killGroup(pid, "SIGKILL"), grace);
   };
-  const unregister = onCleanup(() => {
-    if (pid !== undefined) killGroup(pid, "SIGKILL");
+  // On Ctrl-C: SIGTERM first, so a child relay-proof (a bisect step) can clean up after itself,
+  // then SIGKILL whatever is left after the grace.
+  const unregister = onCleanup(async () => {
+    if (pid === undefined) return;
+    killGroup(pid, "SIGTERM");
+    const deadline = performance.now() + grace;
+    while (processGroupAlive(pid) && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    killGroup(pid, "SIGKILL");
   });
   const timer = setTimeout(() => {
     timedOut = true;

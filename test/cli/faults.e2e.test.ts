@@ -1,0 +1,110 @@
+import { spawn } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { relayModulePath } from "../../fixtures/build-fixture-repo.ts";
+import { git } from "../../src/target/git.ts";
+import { binPath, proofLines, runCli } from "../helpers/cli.ts";
+import { fixtureRepo, leftoversIn, tempDir } from "../helpers/fixture-repo.ts";
+
+const hangingRelay = `
+  export function registerNativeHookRelay(p) { return { relayId: p.relayId, generation: "g", unregister() {} }; }
+  export function invokeNativeHookRelay() { return new Promise(() => setInterval(() => {}, 1000)); }
+`;
+
+/** Start the CLI, send SIGINT once `marker` shows on stderr, and report how it ended. */
+async function interrupt(args: string[], marker: string, tmp: string) {
+  const child = spawn(process.execPath, [binPath, ...args], {
+    env: { ...process.env, TMPDIR: tmp, GITHUB_ACTIONS: "false" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  let sent = false;
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk;
+    if (!sent && stderr.includes(marker)) {
+      sent = true;
+      setTimeout(() => child.kill("SIGINT"), 700);
+    }
+  });
+  const exitCode = await new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+  return { exitCode, stderr };
+}
+
+async function repoState(root: string) {
+  return {
+    head: (await git(root, ["rev-parse", "HEAD"])).stdout,
+    bisecting: (await git(root, ["bisect", "log"])).ok,
+    worktrees: (await git(root, ["worktree", "list", "--porcelain"])).stdout.match(/^worktree /gm)?.length,
+  };
+}
+
+/** No process still runs from this repo (the scenario child, a hook command, a bisect step). */
+async function processesUsing(path: string): Promise<string[]> {
+  const ps = await new Promise<string>((resolve) => {
+    const child = spawn("ps", ["-eo", "pid=,stat=,args="], { stdio: ["ignore", "pipe", "ignore"] });
+    let out = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      out += chunk;
+    });
+    child.on("close", () => resolve(out));
+  });
+  return ps.split("\n").filter((line) => line.includes(path) && !/^\s*\d+\s+Z/.test(line));
+}
+
+describe("fault matrix (end to end)", () => {
+  it("cleans up and exits 130 on Ctrl-C in the middle of a compare", async () => {
+    const repo = fixtureRepo({ moduleSource: hangingRelay });
+    const base = repo.head;
+    repo.useVariant("v2-correct");
+    repo.commit("the fix");
+    const before = await repoState(repo.root);
+    const tmp = tempDir();
+    const result = await interrupt(
+      ["compare", "--repo", repo.root, "--base", base, "--no-tests"],
+      "running native-hook-relay",
+      tmp,
+    );
+    expect(result.exitCode).toBe(130);
+    expect(result.stderr).toContain("interrupted by SIGINT; cleaned up");
+    expect(leftoversIn(tmp)).toEqual([]);
+    expect(await repoState(repo.root)).toEqual(before);
+    await expect.poll(() => processesUsing(tmp)).toEqual([]);
+  });
+
+  it("cleans up and exits 130 on Ctrl-C in the middle of a bisect, HEAD and bisect state untouched", async () => {
+    const repo = fixtureRepo({ variant: "v1-module-local" });
+    const bad = repo.head;
+    for (let i = 0; i < 3; i++) {
+      repo.write(relayModulePath, hangingRelay);
+      repo.commit(`hang ${i}`);
+    }
+    repo.useVariant("v2-correct");
+    const good = repo.commit("the fix");
+    const before = await repoState(repo.root);
+    const tmp = tempDir();
+    const result = await interrupt(
+      ["bisect", "--repo", repo.root, "--good", good, "--bad", bad],
+      "git bisect run",
+      tmp,
+    );
+    expect(result.exitCode).toBe(130);
+    expect(leftoversIn(tmp)).toEqual([]);
+    expect(await repoState(repo.root)).toEqual(before);
+    await expect.poll(() => processesUsing(tmp), { timeout: 5000 }).toEqual([]);
+  });
+
+  it("runs two proofs of one repo at the same time without sharing bridge records or temp dirs", async () => {
+    const repo = fixtureRepo();
+    const tmp = tempDir();
+    const [first, second] = await Promise.all([
+      runCli(["run", "--repo", repo.root, "--no-tests", "--quiet"], { env: { TMPDIR: tmp } }),
+      runCli(["run", "--repo", repo.root, "--no-tests", "--quiet"], { env: { TMPDIR: tmp } }),
+    ]);
+    for (const run of [first, second]) {
+      expect(run.exitCode).toBe(0);
+      expect(proofLines(run.stdout).get("stale-generation-error.bridge")).toBe(
+        "native hook relay bridge stale registration",
+      );
+    }
+    expect(leftoversIn(tmp)).toEqual([]);
+  });
+});

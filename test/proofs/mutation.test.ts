@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { type Variant, variants } from "../../fixtures/build-fixture-repo.ts";
+import { mutants } from "../../fixtures/mutants.ts";
+import { runProof } from "../../src/commands/run-proof.ts";
+import { fixtureRepo } from "../helpers/fixture-repo.ts";
+
+describe("mutation check: every broken fixture relay is caught", () => {
+  it("covers every broken variant in fixtures/", () => {
+    const broken = variants.filter((variant) => variant !== "v2-correct" && variant !== "v3-split");
+    expect(Object.keys(mutants).sort()).toEqual([...broken].sort());
+  });
+
+  describe.concurrent.each(Object.entries(mutants))("%s", (variant, defect) => {
+    it("fails with the line that names the defect", async () => {
+      const repo = fixtureRepo({ variant: variant as Variant });
+      const result = await runProof({ repo: repo.root, tests: false });
+      expect(result.verdict).toBe("fails");
+      const check = result.scenario.checks.find((c) => c.key === defect.key);
+      expect(check?.status).toMatch(/^(fail|unsupported)$/);
+      expect(check?.value).toEqual(defect.value);
+      expect(result.proofLines).toContain(`[proof] ${defect.key}=${check?.value}`);
+    });
+  });
+});
