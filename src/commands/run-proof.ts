@@ -7,7 +7,7 @@ import { decideVerdict, withTests } from "../result/verdict.ts";
 import type { ProofDefinition } from "../scenario/definition.ts";
 import { loadDefinition } from "../scenario/load-definition.ts";
 import type { ChildMessage } from "../scenario/messages.ts";
-import { runScenario, type ScenarioResult } from "../scenario/run-scenario.ts";
+import { emptyScenarioResult, runScenario, type ScenarioResult } from "../scenario/run-scenario.ts";
 import { runTests, type TestsResult } from "../shards/run-tests.ts";
 import { prepareDependencies } from "../target/dependencies.ts";
 import { locateModule } from "../target/module-path.ts";
@@ -53,26 +53,6 @@ export interface TestsOptions {
   shards?: number;
   shardIndex?: { index: number; count: number };
   timeoutMs?: number;
-}
-
-function emptyScenario(cannotTest: string): ScenarioResult {
-  return {
-    node: undefined,
-    info: {},
-    checks: [],
-    cannotTest,
-    harnessError: undefined,
-    completed: false,
-    timedOut: false,
-    exitCode: undefined,
-    signal: undefined,
-    interruptedDuring: undefined,
-    activeResources: [],
-    leftoverProcesses: false,
-    stdout: "",
-    stderr: "",
-    durationMs: 0,
-  };
 }
 
 /** Prove one checkout: target -> scenario -> verdict -> proof lines, returned as data. */
@@ -129,7 +109,7 @@ async function proveTarget(
   let tsx: TsxLoader | undefined;
   let scenario: ScenarioResult;
   if (!location.found) {
-    scenario = emptyScenario(`module not found at this commit (tried ${location.tried.join(", ")})`);
+    scenario = emptyScenarioResult(`module not found at this commit (tried ${location.tried.join(", ")})`);
   } else {
     node = await resolveNode({
       engines: target.packageJson?.engines?.node,

@@ -35,6 +35,27 @@ export interface ScenarioResult {
   durationMs: number;
 }
 
+/** A scenario that has reported nothing yet (or never ran, with `cannotTest` set). */
+export function emptyScenarioResult(cannotTest?: string): ScenarioResult {
+  return {
+    node: undefined,
+    info: {},
+    checks: [],
+    cannotTest,
+    harnessError: undefined,
+    completed: false,
+    timedOut: false,
+    exitCode: undefined,
+    signal: undefined,
+    interruptedDuring: undefined,
+    activeResources: [],
+    leftoverProcesses: false,
+    stdout: "",
+    stderr: "",
+    durationMs: 0,
+  };
+}
+
 export interface RunScenarioOptions {
   definitionUrl: string;
   repoRoot: string;
@@ -100,23 +121,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       tmpDir: tmp,
       shellTimeoutMs: Math.max(1000, options.timeoutMs - 1000),
     };
-    const result: ScenarioResult = {
-      node: undefined,
-      info: {},
-      checks: [],
-      cannotTest: undefined,
-      harnessError: undefined,
-      completed: false,
-      timedOut: false,
-      exitCode: undefined,
-      signal: undefined,
-      interruptedDuring: undefined,
-      activeResources: [],
-      leftoverProcesses: false,
-      stdout: "",
-      stderr: "",
-      durationMs: 0,
-    };
+    const result = emptyScenarioResult();
     let running: string | undefined;
     const onMessage = (raw: unknown) => {
       if (!isChildMessage(raw)) return;

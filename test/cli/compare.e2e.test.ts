@@ -1,8 +1,7 @@
-import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { relayModulePath } from "../../fixtures/build-fixture-repo.ts";
 import { git } from "../../src/target/git.ts";
-import { binPath, runCli } from "../helpers/cli.ts";
+import { hangingRelay, interrupt, runCli } from "../helpers/cli.ts";
 import { fixHistory } from "../helpers/fixture-history.ts";
 import { fixtureRepo, leftoversIn, tempDir } from "../helpers/fixture-repo.ts";
 
@@ -50,31 +49,15 @@ describe("relay-proof compare and bisect (end to end)", () => {
   });
 
   it("removes the temporary worktree when a run --ref is interrupted", async () => {
-    const repo = fixtureRepo({
-      moduleSource: `
-        export function registerNativeHookRelay(p) { return { relayId: p.relayId, generation: "g", unregister() {} }; }
-        export function invokeNativeHookRelay() { return new Promise(() => setInterval(() => {}, 1000)); }
-      `,
-    });
+    const repo = fixtureRepo({ moduleSource: hangingRelay });
     const hanging = repo.head;
     repo.write(relayModulePath, "export {};\n");
     repo.commit("later");
     const tmp = tempDir();
-    const child = spawn(
-      process.execPath,
-      [binPath, "run", "--repo", repo.root, "--ref", hanging, "--no-tests"],
-      {
-        env: { ...process.env, TMPDIR: tmp },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let stderr = "";
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-      if (chunk.includes("running native-hook-relay")) setTimeout(() => child.kill("SIGINT"), 500);
-    });
-    const exitCode = await new Promise<number | null>((resolve) =>
-      child.on("close", (code) => resolve(code)),
+    const { exitCode, stderr } = await interrupt(
+      ["run", "--repo", repo.root, "--ref", hanging, "--no-tests"],
+      "running native-hook-relay",
+      tmp,
     );
     expect(exitCode).toBe(130);
     expect(stderr).toContain("interrupted by SIGINT; cleaned up");

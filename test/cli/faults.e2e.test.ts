@@ -2,32 +2,8 @@ import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { relayModulePath } from "../../fixtures/build-fixture-repo.ts";
 import { git } from "../../src/target/git.ts";
-import { binPath, proofLines, runCli } from "../helpers/cli.ts";
+import { hangingRelay, interrupt, proofLines, runCli } from "../helpers/cli.ts";
 import { fixtureRepo, leftoversIn, tempDir } from "../helpers/fixture-repo.ts";
-
-const hangingRelay = `
-  export function registerNativeHookRelay(p) { return { relayId: p.relayId, generation: "g", unregister() {} }; }
-  export function invokeNativeHookRelay() { return new Promise(() => setInterval(() => {}, 1000)); }
-`;
-
-/** Start the CLI, send SIGINT once `marker` shows on stderr, and report how it ended. */
-async function interrupt(args: string[], marker: string, tmp: string) {
-  const child = spawn(process.execPath, [binPath, ...args], {
-    env: { ...process.env, TMPDIR: tmp, GITHUB_ACTIONS: "false" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  let sent = false;
-  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-    stderr += chunk;
-    if (!sent && stderr.includes(marker)) {
-      sent = true;
-      setTimeout(() => child.kill("SIGINT"), 700);
-    }
-  });
-  const exitCode = await new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
-  return { exitCode, stderr };
-}
 
 async function repoState(root: string) {
   return {

@@ -1,9 +1,8 @@
-import { spawn } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { relayModulePath } from "../../fixtures/build-fixture-repo.ts";
-import { binPath, proofLines, runCli } from "../helpers/cli.ts";
+import { hangingRelay, interrupt, proofLines, runCli } from "../helpers/cli.ts";
 import { fixtureRepo, leftoversIn, tempDir } from "../helpers/fixture-repo.ts";
 
 /** Run the CLI with a private TMPDIR, so the test can see anything it leaves behind. */
@@ -80,24 +79,12 @@ describe("relay-proof run (end to end)", () => {
   });
 
   it("cleans up and exits 130 on Ctrl-C in the middle of a run", async () => {
-    const repo = fixtureRepo({
-      moduleSource: `
-        export function registerNativeHookRelay(p) { return { relayId: p.relayId, generation: "g", unregister() {} }; }
-        export function invokeNativeHookRelay() { return new Promise(() => setInterval(() => {}, 1000)); }
-      `,
-    });
+    const repo = fixtureRepo({ moduleSource: hangingRelay });
     const tmp = tempDir();
-    const child = spawn(process.execPath, [binPath, "run", "--repo", repo.root], {
-      env: { ...process.env, TMPDIR: tmp },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-      if (chunk.includes("running native-hook-relay")) setTimeout(() => child.kill("SIGINT"), 500);
-    });
-    const exitCode = await new Promise<number | null>((resolve) =>
-      child.on("close", (code) => resolve(code)),
+    const { exitCode, stderr } = await interrupt(
+      ["run", "--repo", repo.root],
+      "running native-hook-relay",
+      tmp,
     );
     expect(exitCode).toBe(130);
     expect(stderr).toContain("relay-proof: interrupted by SIGINT; cleaned up");

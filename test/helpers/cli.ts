@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 export const binPath = fileURLToPath(new URL("../../bin/relay-proof.js", import.meta.url));
@@ -40,4 +40,33 @@ export function proofLines(output: string): Map<string, string> {
     if (match?.[1]) lines.set(match[1], match[2] ?? "");
   }
   return lines;
+}
+
+/** A relay whose invoke never answers: the scenario hangs in its first check. */
+export const hangingRelay = `
+  export function registerNativeHookRelay(p) { return { relayId: p.relayId, generation: "g", unregister() {} }; }
+  export function invokeNativeHookRelay() { return new Promise(() => setInterval(() => {}, 1000)); }
+`;
+
+/** Start the CLI, send SIGINT once `marker` shows on stderr, and report how it ended. */
+export async function interrupt(
+  args: string[],
+  marker: string,
+  tmp: string,
+): Promise<{ exitCode: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [binPath, ...args], {
+    env: { ...process.env, TMPDIR: tmp, GITHUB_ACTIONS: "false" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  let sent = false;
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    stderr += chunk;
+    if (!sent && stderr.includes(marker)) {
+      sent = true;
+      setTimeout(() => child.kill("SIGINT"), 700);
+    }
+  });
+  const exitCode = await new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+  return { exitCode, stderr };
 }
