@@ -57,11 +57,23 @@ export async function compareRefs(options: CompareOptions): Promise<CompareResul
   const current = await resolveCommit(checkout.root, "HEAD");
   const progress = options.onProgress;
   progress?.(`base ${options.base} = ${baseSha}`);
-  const base = await runProof({ ...options, ref: options.base, command: undefined });
+  // Each side records the run that reproduces it, at its exact SHA.
+  const sideCommand = (sha: string) => [
+    "relay-proof",
+    "run",
+    "--ref",
+    sha,
+    ...(options.tests === false ? ["--no-tests"] : []),
+  ];
+  const base = await runProof({ ...options, ref: options.base, command: sideCommand(baseSha) });
   progress?.(`head ${options.head} = ${headSha}`);
   // The head checked out and clean in the user's tree runs in place: no worktree, no reinstall.
   const inPlace = headSha === current && !checkout.dirty;
-  const head = await runProof({ ...options, ref: inPlace ? undefined : options.head, command: undefined });
+  const head = await runProof({
+    ...options,
+    ref: inPlace ? undefined : options.head,
+    command: sideCommand(headSha),
+  });
   const baseLines = linesByKey(base);
   const headLines = linesByKey(head);
   const keys = [...new Set([...headLines.keys(), ...baseLines.keys()])];
@@ -84,8 +96,29 @@ export async function compareRefs(options: CompareOptions): Promise<CompareResul
     rows: keys.map((key) => ({ key, base: baseLines.get(key), head: headLines.get(key) })),
     ...outcome,
     proofLines: summary,
-    command: options.command ?? [],
+    // The command with both refs pinned to their SHAs, so it reproduces anywhere.
+    command: pinRefs(options.command ?? [], { "--base": baseSha, "--head": headSha }),
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
   };
+}
+
+/** Replace the values of ref flags (`--base X`, `--head=X`) with SHAs. */
+export function pinRefs(command: readonly string[], shas: Record<string, string>): string[] {
+  const pinned: string[] = [];
+  for (let i = 0; i < command.length; i++) {
+    const arg = command[i] as string;
+    const [flag, inline] = arg.split("=", 2) as [string, string | undefined];
+    const sha = shas[flag];
+    if (sha && inline !== undefined) pinned.push(`${flag}=${sha}`);
+    else if (sha && i + 1 < command.length) {
+      pinned.push(arg, sha);
+      i++;
+    } else pinned.push(arg);
+  }
+  if (command.length > 0 && !command.some((arg) => arg === "--head" || arg.startsWith("--head="))) {
+    const head = shas["--head"];
+    if (head) pinned.push("--head", head);
+  }
+  return pinned;
 }

@@ -29,7 +29,9 @@ function environment(result: ProofResult): string {
 }
 
 function steps(result: ProofResult): string {
-  const checkout = result.target.ref ? [] : [code(`git checkout --detach ${result.target.head}`)];
+  // A run with --ref names its commit itself; in place, the checkout comes first.
+  const pinned = result.command.includes("--ref") || result.target.ref !== undefined;
+  const checkout = pinned ? [] : [code(`git checkout --detach ${result.target.head}`)];
   const command = result.command.length > 0 ? result.command : ["relay-proof", "run"];
   return [...checkout, code(shellLine(command))].join(", then ");
 }
@@ -118,12 +120,8 @@ function renderRunSections(
 }
 
 function renderCompare(result: CompareResult, options: MarkdownOptions): string {
-  const head = {
-    ...result.head,
-    command: result.command.length > 0 ? result.command : result.head.command,
-  };
-  const verdictLine = `Compare verdict: **${result.verdict}** (exit ${result.exitCode}): ${result.reasons.map(text).join("; ")}.`;
-  return `${renderRunSections(head, result.base, options).trimEnd()}\n${field("Compare", verdictLine)}\n`;
+  const verdictLine = `**${result.verdict}** (exit ${result.exitCode}): ${result.reasons.map(text).join("; ")}; reproduce with ${code(shellLine(result.command))}.`;
+  return `${renderRunSections(result.head, result.base, options).trimEnd()}\n${field("Compare verdict", verdictLine)}\n`;
 }
 
 function renderBisect(result: BisectResult): string {

@@ -26,7 +26,8 @@ export function git(cwd: string, args: readonly string[]): Promise<GitResult> {
         const code = error ? (typeof error.code === "number" ? error.code : undefined) : 0;
         resolve({
           ok: code === 0,
-          stdout: String(stdout).trim(),
+          // trimEnd only: porcelain output starts with a meaningful space (" M path").
+          stdout: String(stdout).trimEnd(),
           stderr: String(stderr).trim(),
           exitCode: code,
         });
@@ -58,7 +59,15 @@ function isDependencyDir(status: string, path: string): boolean {
  * `node_modules/` folders (pnpm creates them in workspace packages) are installs, not changes.
  */
 export async function dirtyPaths(cwd: string): Promise<string[]> {
-  const result = await git(cwd, ["status", "--porcelain=v1", "--untracked-files=normal"]);
+  // core.fileMode=false: a mode-only change (pnpm install makes a bin file executable) leaves the
+  // content exactly the SHA's, so it is not a change to prove against.
+  const result = await git(cwd, [
+    "-c",
+    "core.fileMode=false",
+    "status",
+    "--porcelain=v1",
+    "--untracked-files=normal",
+  ]);
   if (!result.ok) return [];
   return result.stdout
     .split("\n")

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { compareRefs, compareVerdict } from "../../src/commands/compare.ts";
+import { compareRefs, compareVerdict, pinRefs } from "../../src/commands/compare.ts";
+import { renderMarkdown } from "../../src/reports/markdown.ts";
 import type { ProofResult } from "../../src/result/types.ts";
 import { git } from "../../src/target/git.ts";
 import { fixHistory } from "../helpers/fixture-history.ts";
@@ -7,6 +8,25 @@ import { fixHistory } from "../helpers/fixture-history.ts";
 function proof(verdict: ProofResult["verdict"], head: string): ProofResult {
   return { verdict, target: { head }, reasons: [`${verdict} because`] } as unknown as ProofResult;
 }
+
+describe("pinRefs", () => {
+  it("pins --base and --head to SHAs, in both flag spellings, and adds --head when it was implied", () => {
+    expect(
+      pinRefs(["relay-proof", "compare", "--base", "main~2", "--head=HEAD", "--no-tests"], {
+        "--base": "b".repeat(40),
+        "--head": "h".repeat(40),
+      }),
+    ).toEqual(["relay-proof", "compare", "--base", "b".repeat(40), `--head=${"h".repeat(40)}`, "--no-tests"]);
+    expect(pinRefs(["relay-proof", "compare", "--base", "x"], { "--base": "b", "--head": "h" })).toEqual([
+      "relay-proof",
+      "compare",
+      "--base",
+      "b",
+      "--head",
+      "h",
+    ]);
+  });
+});
 
 describe("compareVerdict", () => {
   it("verifies the fix only when the bug reproduces on base and the fix holds on head", () => {

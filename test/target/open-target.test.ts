@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isRelayProofError } from "../../src/errors.ts";
@@ -28,6 +28,15 @@ describe("openTarget", () => {
     const target = await openTarget({ repo: repo.root });
     expect(target.dirty).toBe(true);
     expect(target.dirtyPaths).toEqual(["README.md"]);
+  });
+
+  it("names a modified tracked file in full, and ignores a mode-only change such as pnpm's chmod of a bin", async () => {
+    const repo = fixtureRepo();
+    chmodSync(join(repo.root, "fixtureClaw.mjs"), 0o755);
+    expect((await openTarget({ repo: repo.root })).dirty).toBe(false);
+    writeFileSync(join(repo.root, "fixtureClaw.mjs"), "// changed\n");
+    const target = await openTarget({ repo: repo.root });
+    expect(target.dirtyPaths).toEqual(["fixtureClaw.mjs"]);
   });
 
   it("does not count untracked node_modules folders of workspace packages as changes", async () => {
