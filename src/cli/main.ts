@@ -62,6 +62,7 @@ export async function main(argv: string[]): Promise<never> {
   const io: CommandIo = {
     stderr: (text) => process.stderr.write(text),
     color: process.stdout.isTTY === true && !process.env.NO_COLOR,
+    liveProgress: process.stderr.isTTY === true && !process.env.CI,
     signal: controller.signal,
   };
   let code: number;

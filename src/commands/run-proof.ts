@@ -8,7 +8,7 @@ import type { ProofDefinition } from "../scenario/definition.ts";
 import { loadDefinition } from "../scenario/load-definition.ts";
 import type { ChildMessage } from "../scenario/messages.ts";
 import { emptyScenarioResult, runScenario, type ScenarioResult } from "../scenario/run-scenario.ts";
-import { runTests, type TestsResult } from "../shards/run-tests.ts";
+import { runTests, type ShardEvent, type TestsResult } from "../shards/run-tests.ts";
 import { prepareDependencies } from "../target/dependencies.ts";
 import { locateModule } from "../target/module-path.ts";
 import { type NodeToolchain, resolveNode } from "../target/node-toolchain.ts";
@@ -39,6 +39,7 @@ export interface RunProofOptions {
   onProgress?: (message: string) => void;
   onChildMessage?: (message: ChildMessage) => void;
   onChildOutput?: (stream: "stdout" | "stderr", chunk: string) => void;
+  onShard?: (event: ShardEvent) => void;
   signal?: AbortSignal;
 }
 
@@ -151,6 +152,7 @@ async function proveTarget(
       shardIndex: testsOptions.shardIndex,
       timeoutMs: testsOptions.timeoutMs ?? defaultTestsTimeoutMs,
       onProgress: options.onProgress,
+      onShard: options.onShard,
       signal: options.signal,
     });
   }

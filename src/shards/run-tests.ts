@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { planShards, type ShardPlan } from "./plan.ts";
+import { relatedTests } from "./related-tests.ts";
 import { type Routing, routeTests } from "./route.ts";
 import { describeConfig, runShard, type ShardResult } from "./run-shard.ts";
 import { selectTests, type TestSelection } from "./select-tests.ts";
@@ -39,8 +40,22 @@ export interface RunTestsOptions {
   shardIndex?: { index: number; count: number };
   timeoutMs: number;
   onProgress?: (message: string) => void;
+  /** Shard starts and ends as data, for a live view on a terminal. */
+  onShard?: (event: ShardEvent) => void;
   signal?: AbortSignal;
 }
+
+export type ShardEvent =
+  | { type: "start"; index: number; count: number; files: number }
+  | {
+      type: "end";
+      index: number;
+      count: number;
+      passed: number;
+      failed: number;
+      total: number;
+      durationMs: number;
+    };
 
 async function runAll<T, R>(items: readonly T[], limit: number, run: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
@@ -63,17 +78,11 @@ export function summarizeTests(result: Pick<TestsResult, "passed" | "total" | "s
 export async function runTests(options: RunTestsOptions): Promise<TestsResult> {
   const started = performance.now();
   const progress = options.onProgress ?? (() => {});
-  const selection = await selectTests({
-    root: options.root,
-    proofTests: options.proofTests,
-    tests: options.tests,
-    changed: options.changed,
-  });
   const base: TestsResult = {
     status: "cannot-test",
     reasons: [],
     vitest: undefined,
-    selection,
+    selection: { source: "proof", files: [], missing: [] },
     routing: undefined,
     shards: [],
     shardCount: 0,
@@ -88,9 +97,20 @@ export async function runTests(options: RunTestsOptions): Promise<TestsResult> {
     ...result,
     durationMs: Math.round(performance.now() - started),
   });
-  for (const file of selection.missing) progress(`test file missing at this commit: ${file}`);
   const vitest = resolveVitestBin(options.root);
-  if (!vitest) {
+  const context = vitest
+    ? { root: options.root, nodePath: options.nodePath, vitestBin: vitest.path }
+    : undefined;
+  const selection = await selectTests({
+    root: options.root,
+    proofTests: options.proofTests,
+    tests: options.tests,
+    changed: options.changed,
+    related: context ? (base) => relatedTests(context, base, options.timeoutMs) : undefined,
+  });
+  base.selection = selection;
+  for (const file of selection.missing) progress(`test file missing at this commit: ${file}`);
+  if (!vitest || !context) {
     return finish({ ...base, reasons: ["the checkout has no Vitest (install its dependencies first)"] });
   }
   base.vitest = { version: vitest.version, bin: vitest.path };
@@ -102,7 +122,6 @@ export async function runTests(options: RunTestsOptions): Promise<TestsResult> {
       ],
     });
   }
-  const context = { root: options.root, nodePath: options.nodePath, vitestBin: vitest.path };
   progress(`routing ${selection.files.length} test files with Vitest ${vitest.version}`);
   const routing = await routeTests(context, selection.files, options.timeoutMs);
   base.routing = routing;
@@ -138,7 +157,17 @@ export async function runTests(options: RunTestsOptions): Promise<TestsResult> {
     progress(
       `shard ${plan.index}/${plans.length}: ${files} files, ${plan.invocations.map(describeConfig).join("; ")}`,
     );
+    options.onShard?.({ type: "start", index: plan.index, count: plans.length, files });
     const shard = await runShard(context, plan, { timeoutMs: options.timeoutMs, signal: options.signal });
+    options.onShard?.({
+      type: "end",
+      index: plan.index,
+      count: plans.length,
+      passed: shard.passed,
+      failed: shard.failed,
+      total: shard.total,
+      durationMs: shard.durationMs,
+    });
     progress(
       `shard ${plan.index}/${plans.length}: ${shard.passed}/${shard.total} passed, ${shard.failed} failed (${(shard.durationMs / 1000).toFixed(1)} s)`,
     );

@@ -17,6 +17,8 @@ export interface SelectTestsOptions {
   tests?: readonly string[];
   /** `--changed BASE`: test files changed since BASE plus the tests next to changed sources. */
   changed?: string;
+  /** With `changed`: tests the repo's own logic relates to the changes (its wrapper or Vitest). */
+  related?: (base: string) => Promise<string[] | undefined>;
 }
 
 const testFile = /\.(test|spec)\.[cm]?[jt]sx?$/;
@@ -52,6 +54,8 @@ export async function selectTests(options: SelectTestsOptions): Promise<TestSele
       if (testFile.test(path) && existsSync(join(options.root, path))) requested.push(path);
       else requested.push(...siblingTests(options.root, path));
     }
+    const related = (await options.related?.(options.changed)) ?? [];
+    requested.push(...related.filter((file) => existsSync(join(options.root, file))));
   }
   const unique = [...new Set(requested.map((file) => file.replace(/^\.\//, "")))];
   return {

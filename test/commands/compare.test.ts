@@ -84,6 +84,13 @@ describe("compareRefs on a fixture history", () => {
     expect(
       (await git(repo.root, ["worktree", "list", "--porcelain"])).stdout.match(/^worktree /gm),
     ).toHaveLength(1);
+
+    const markdown = renderMarkdown(result);
+    expect(markdown).toContain(`$ relay-proof run --ref ${fix} --no-tests`);
+    expect(markdown).toContain(
+      `- **Before evidence:** the same proof on the base \`${base}\`: \`verdict=fails\``,
+    );
+    expect(markdown).toContain("- **Compare verdict:** **fix-verified** (exit 0)");
   });
 
   it("reports the missing half when the head is only half a fix", async () => {

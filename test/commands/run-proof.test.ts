@@ -1,9 +1,29 @@
-import { rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { relayModulePath } from "../../fixtures/build-fixture-repo.ts";
 import { runProof } from "../../src/commands/run-proof.ts";
 import { fixtureRepo } from "../helpers/fixture-repo.ts";
+
+// Every case runs with a private TMPDIR and must leave nothing in it: no sandbox, no worktree, no
+// shard dir, no bridge record file (the child's TMPDIR lives inside the sandbox).
+let privateTmp: string;
+let savedTmp: string | undefined;
+beforeEach(() => {
+  savedTmp = process.env.TMPDIR;
+  privateTmp = mkdtempSync(join(tmpdir(), "relay-proof-case-"));
+  process.env.TMPDIR = privateTmp;
+});
+afterEach(() => {
+  process.env.TMPDIR = savedTmp;
+  if (savedTmp === undefined) delete process.env.TMPDIR;
+  const left = readdirSync(privateTmp).filter(
+    (name) => !name.startsWith("tsx-") && !name.startsWith("relay-proof-fixture-"),
+  );
+  rmSync(privateTmp, { recursive: true, force: true });
+  expect(left).toEqual([]);
+});
 
 /** A relay module whose invoke does `body`; registration works, so the scenario reaches the invoke. */
 function relayWhoseInvoke(body: string): string {

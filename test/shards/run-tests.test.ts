@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runTests } from "../../src/shards/run-tests.ts";
 import { fixtureRepo } from "../helpers/fixture-repo.ts";
@@ -74,6 +76,26 @@ describe("runTests", () => {
     const result = await runTests(options(repo.root, { tests: ["src/agents/harness/crash.test.ts"] }));
     expect(result.status).toBe("fail");
     expect(result.passed).toBe(0);
+  });
+
+  it("with --changed, follows imports through Vitest to the tests a changed source affects", async () => {
+    const repo = fixtureRepo();
+    const base = repo.head;
+    // The core has no test of its own beside it; the tests that import it through the relay do.
+    repo.write(
+      "src/agents/harness/native-hook-relay-core.ts",
+      `${readFileSync(join(repo.root, "src/agents/harness/native-hook-relay-core.ts"), "utf8")}\n// touched\n`,
+    );
+    repo.commit("touch the relay core");
+    const result = await runTests(options(repo.root, { changed: base }));
+    expect(result.selection.source).toBe("changed");
+    expect([...result.selection.files].sort()).toEqual([
+      "extensions/codex/src/app-server/native-hook-relay.test.ts",
+      "src/agents/harness/native-hook-relay.test.ts",
+      "src/cli/native-hook-relay-cli.test.ts",
+      "src/gateway/server-methods/native-hook-relay.test.ts",
+    ]);
+    expect(result.status).toBe("pass");
   });
 
   it("reports missing files and is cannot-test when none of the files exist", async () => {

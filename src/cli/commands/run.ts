@@ -4,6 +4,7 @@ import { parseShardIndex } from "../../shards/plan.ts";
 import { runHelp } from "../help.ts";
 import { checkOutputFlags, emitReport, outputFlags } from "../output.ts";
 import { noPositionals, parseFlags, positiveSeconds } from "../parse.ts";
+import { createProgress } from "../progress.ts";
 import type { CommandIo, CommandOutcome } from "./types.ts";
 
 export async function runCommand(args: string[], io: CommandIo): Promise<CommandOutcome> {
@@ -34,7 +35,8 @@ export async function runCommand(args: string[], io: CommandIo): Promise<Command
   checkOutputFlags(values);
   const timeoutMs = positiveSeconds("--timeout", values.timeout, "run");
   const tests = testsOptions(values);
-  const progress = values.quiet ? undefined : (message: string) => io.stderr(`relay-proof: ${message}\n`);
+  const view = createProgress(io.stderr, io.liveProgress);
+  const progress = values.quiet ? undefined : (message: string) => view.line(message);
   const result = await runProof({
     repo: values.repo ?? process.cwd(),
     ref: values.ref,
@@ -54,8 +56,10 @@ export async function runCommand(args: string[], io: CommandIo): Promise<Command
         }
       : undefined,
     onChildOutput: values.verbose ? (_stream, chunk) => io.stderr(chunk) : undefined,
+    onShard: values.quiet ? undefined : (event) => view.shard(event),
     signal: io.signal,
   });
+  view.stop();
   return emitReport(result, values, io);
 }
 

@@ -1,6 +1,8 @@
 export interface CommandIo {
   stderr: (text: string) => void;
   color: boolean;
+  /** stderr is a terminal and this is not CI: progress may redraw a status line. */
+  liveProgress: boolean;
   signal: AbortSignal;
 }
 
