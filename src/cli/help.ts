@@ -54,6 +54,7 @@ Options
   --changed BASE       run test files changed since BASE and the tests beside changed sources
   --shards N           split the tests into N shards (default: the cores available)
   --shard-index I/N    run only shard I of N (CI matrices, several VMs); merge the results later
+  --blob-dir DIR       also write Vitest blob reports to DIR (for "relay-proof merge --blobs DIR")
   --tests-timeout SEC  kill a Vitest invocation after this long (default: 600)
   --verbose            stream the child's own stdout/stderr to stderr
   --quiet              no progress lines on stderr
@@ -79,13 +80,18 @@ Usage
 export const mergeHelp = `relay-proof merge: merge results of one proof run split across machines
 
 Usage
-  relay-proof merge RESULT.json... [--format terminal|json] [--json-out FILE]
+  relay-proof merge RESULT.json... [--blobs DIR] [options]
 
 Each machine runs "relay-proof run --shard-index I/N --json-out shard-I.json" at the same head;
 merge checks they are the same proof at the same SHA, that the scenario agreed, sums the shards and
 reports any shard without a result (a partial merge is cannot-test, never holds).
 
 Options
+  --blobs DIR          also merge the machines' Vitest blob reports (run --blob-dir, gathered into one
+                       DIR) with Vitest's own --merge-reports, config by config; its totals must equal
+                       the summed shard results, else the merge fails
+  --repo PATH          the checkout whose Vitest merges the blobs (default: the results' repo)
+  --node PATH          the Node that runs it (default: as for "relay-proof run")
   -h, --help           show this help
 
 ${outputHelp}

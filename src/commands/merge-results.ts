@@ -4,7 +4,11 @@ import { buildProofLines } from "../result/proof-lines.ts";
 import { exitCodes, type ProofResult, resultSchema } from "../result/types.ts";
 import { withTests } from "../result/verdict.ts";
 import { loadDefinition } from "../scenario/load-definition.ts";
+import { mergeBlobs } from "../shards/merge-blobs.ts";
 import type { TestsResult } from "../shards/run-tests.ts";
+import { resolveVitestBin } from "../shards/vitest-bin.ts";
+import { resolveNode } from "../target/node-toolchain.ts";
+import { readPackageJson } from "../target/open-target.ts";
 
 /** Read a saved result, refusing anything that is not a relay-proof result document. */
 export function readResult(file: string): ProofResult {
@@ -81,7 +85,19 @@ function mergeTests(parts: ProofResult[]): TestsResult | undefined {
  * same proof, same head; the scenario must agree; the shards are summed and any missing shard is
  * reported, so a partial merge never passes.
  */
-export async function mergeResults(files: readonly string[]): Promise<ProofResult> {
+export interface MergeOptions {
+  /** `--blobs DIR`: also merge the machines' Vitest blob reports with Vitest's own --merge-reports. */
+  blobs?: string;
+  /** The checkout whose Vitest merges the blobs (default: the results' repo root). */
+  repo?: string;
+  node?: string;
+  timeoutMs?: number;
+}
+
+export async function mergeResults(
+  files: readonly string[],
+  options: MergeOptions = {},
+): Promise<ProofResult> {
   if (files.length === 0)
     throw relayProofError("USAGE", "merge needs at least one result file", "relay-proof merge a.json b.json");
   const parts = files.map(readResult);
@@ -114,7 +130,8 @@ export async function mergeResults(files: readonly string[]): Promise<ProofResul
           reasons: [`the scenario disagreed across machines: ${[...scenarioVerdicts].join(" vs ")}`],
           notTested: first.scenario.notTested,
         };
-  const tests = mergeTests(parts);
+  let tests = mergeTests(parts);
+  if (options.blobs && tests) tests = await crossCheckWithVitest(tests, first, options);
   const { verdict, reasons, notTested } = withTests(scenario, tests);
   const merged: ProofResult = {
     ...first,
@@ -132,4 +149,44 @@ export async function mergeResults(files: readonly string[]): Promise<ProofResul
     tests: tests?.shardCount ? tests : undefined,
   });
   return merged;
+}
+
+/** Merge the blob reports with Vitest itself; its totals must equal the summed shard results. */
+async function crossCheckWithVitest(
+  tests: TestsResult,
+  first: ProofResult,
+  options: MergeOptions,
+): Promise<TestsResult> {
+  const root = options.repo ?? first.target.root;
+  const vitest = resolveVitestBin(root);
+  if (!vitest) {
+    return {
+      ...tests,
+      status: "cannot-test",
+      reasons: [...tests.reasons, `no Vitest in ${root} to merge the blob reports`],
+    };
+  }
+  const node = await resolveNode({
+    engines: readPackageJson(root)?.engines?.node,
+    nodeFlag: options.node,
+    provision: true,
+  });
+  const merged = await mergeBlobs(
+    { root, nodePath: node.path, vitestBin: vitest.path },
+    options.blobs as string,
+    options.timeoutMs ?? 600_000,
+  );
+  const problems = [...merged.errors];
+  if (merged.total !== tests.total || merged.passed !== tests.passed) {
+    problems.push(
+      `vitest --merge-reports counted ${merged.passed}/${merged.total}, the shard results ${tests.passed}/${tests.total}`,
+    );
+  }
+  if (problems.length === 0) return { ...tests, vitestMerge: merged };
+  return {
+    ...tests,
+    vitestMerge: merged,
+    status: "fail",
+    reasons: [...(tests.status === "pass" ? [] : tests.reasons), ...problems],
+  };
 }

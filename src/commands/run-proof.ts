@@ -54,6 +54,8 @@ export interface TestsOptions {
   shards?: number;
   shardIndex?: { index: number; count: number };
   timeoutMs?: number;
+  /** `--blob-dir`: also write Vitest blob reports, to merge across machines with Vitest's own merge. */
+  blobDir?: string;
 }
 
 /** Prove one checkout: target -> scenario -> verdict -> proof lines, returned as data. */
@@ -151,6 +153,7 @@ async function proveTarget(
       shards: testsOptions.shards,
       shardIndex: testsOptions.shardIndex,
       timeoutMs: testsOptions.timeoutMs ?? defaultTestsTimeoutMs,
+      blobDir: testsOptions.blobDir,
       onProgress: options.onProgress,
       onShard: options.onShard,
       signal: options.signal,

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { shellExitCode } from "../process/spawn-group.ts";
 import { makeTempDir } from "../process/temp-dir.ts";
@@ -33,15 +33,19 @@ function describeConfig(invocation: ShardInvocation): string {
 async function runInvocation(
   context: VitestContext,
   invocation: ShardInvocation,
-  options: { timeoutMs: number; signal?: AbortSignal; outputDir: string; tag: string },
+  options: { timeoutMs: number; signal?: AbortSignal; outputDir: string; tag: string; blobDir?: string },
 ): Promise<InvocationResult> {
   const outputFile = join(options.outputDir, `${options.tag}.json`);
+  // With --blob-dir, also a Vitest blob report, grouped by config and project: Vitest's
+  // --merge-reports merges blobs of one config, and drops tests when configs are mixed.
+  const blob = options.blobDir ? blobPath(options.blobDir, invocation, options.tag) : undefined;
   const args = [
     "run",
     ...(invocation.config ? ["--config", invocation.config] : []),
     ...(invocation.project ? ["--project", invocation.project] : []),
     "--reporter=json",
-    `--outputFile=${outputFile}`,
+    `--outputFile.json=${outputFile}`,
+    ...(blob ? ["--reporter=blob", `--outputFile.blob=${blob}`] : []),
     ...invocation.files,
   ];
   const result = await runVitest(context, args, { timeoutMs: options.timeoutMs, signal: options.signal });
@@ -78,11 +82,27 @@ async function runInvocation(
   };
 }
 
+/** Folder name of a config+project group of blob reports. */
+export function blobGroup(invocation: Pick<ShardInvocation, "config" | "project">): string {
+  const config = (invocation.config ?? "root-config").replace(/[^A-Za-z0-9._-]+/g, "_");
+  return invocation.project ? `${config}--${invocation.project.replace(/[^A-Za-z0-9._-]+/g, "_")}` : config;
+}
+
+function blobPath(blobDir: string, invocation: ShardInvocation, tag: string): string {
+  const dir = join(blobDir, blobGroup(invocation));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, "group.json"),
+    `${JSON.stringify({ config: invocation.config, project: invocation.project })}\n`,
+  );
+  return join(dir, `${tag}.blob.json`);
+}
+
 /** Run one shard's invocations in order with the checkout's Vitest and sum them up. */
 export async function runShard(
   context: VitestContext,
   shard: ShardPlan,
-  options: { timeoutMs: number; signal?: AbortSignal },
+  options: { timeoutMs: number; signal?: AbortSignal; blobDir?: string },
 ): Promise<ShardResult> {
   const started = performance.now();
   const dir = makeTempDir("relay-proof-shard-");

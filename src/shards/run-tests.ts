@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import type { BlobMerge } from "./merge-blobs.ts";
 import { planShards, type ShardPlan } from "./plan.ts";
 import { relatedTests } from "./related-tests.ts";
 import { type Routing, routeTests } from "./route.ts";
@@ -26,6 +27,8 @@ export interface TestsResult {
   skipped: number;
   total: number;
   durationMs: number;
+  /** After `merge --blobs`: Vitest's own merge of the machines' blob reports, which must agree. */
+  vitestMerge?: BlobMerge;
 }
 
 export interface RunTestsOptions {
@@ -39,6 +42,8 @@ export interface RunTestsOptions {
   /** `--shard-index i/n`: plan n shards and run only shard i. */
   shardIndex?: { index: number; count: number };
   timeoutMs: number;
+  /** Also write Vitest blob reports here (for `relay-proof merge --blobs`). */
+  blobDir?: string;
   onProgress?: (message: string) => void;
   /** Shard starts and ends as data, for a live view on a terminal. */
   onShard?: (event: ShardEvent) => void;
@@ -158,7 +163,11 @@ export async function runTests(options: RunTestsOptions): Promise<TestsResult> {
       `shard ${plan.index}/${plans.length}: ${files} files, ${plan.invocations.map(describeConfig).join("; ")}`,
     );
     options.onShard?.({ type: "start", index: plan.index, count: plans.length, files });
-    const shard = await runShard(context, plan, { timeoutMs: options.timeoutMs, signal: options.signal });
+    const shard = await runShard(context, plan, {
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+      blobDir: options.blobDir,
+    });
     options.onShard?.({
       type: "end",
       index: plan.index,

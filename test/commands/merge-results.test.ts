@@ -59,3 +59,51 @@ describe("mergeResults", () => {
     await expect(mergeResults([file])).rejects.toThrow(/is not a relay-proof run result/);
   });
 });
+
+describe("mergeResults with Vitest blob reports", () => {
+  it("merges the blobs config by config with Vitest's --merge-reports and cross-checks the totals", async () => {
+    const repo = fixtureRepo();
+    const dir = tempDir();
+    const blobs = join(dir, "blobs");
+    const files: string[] = [];
+    for (const index of [1, 2]) {
+      const result = await runProof({
+        repo: repo.root,
+        tests: { shardIndex: { index, count: 2 }, blobDir: blobs },
+      });
+      const file = join(dir, `shard-${index}.json`);
+      writeFileSync(file, JSON.stringify(result));
+      files.push(file);
+    }
+    const merged = await mergeResults(files, { blobs });
+    expect(merged.verdict).toBe("holds");
+    expect(merged.tests?.vitestMerge).toMatchObject({ passed: 10, total: 10, errors: [] });
+    expect(merged.tests?.vitestMerge?.groups.map((group) => group.project).sort()).toEqual([
+      "agents",
+      "cli",
+      "extension-codex",
+      "gateway-client",
+    ]);
+  });
+
+  it("fails the merge when Vitest's totals disagree with the shard results", async () => {
+    const repo = fixtureRepo();
+    const dir = tempDir();
+    const blobs = join(dir, "blobs");
+    const result = await runProof({
+      repo: repo.root,
+      tests: { shardIndex: { index: 1, count: 1 }, blobDir: blobs },
+    });
+    const file = join(dir, "shard-1.json");
+    // A doctored result claiming more tests than Vitest's own blobs hold.
+    const doctored = structuredClone(result);
+    const shard = doctored.tests?.shards[0];
+    if (!shard) throw new Error("no shard");
+    shard.passed += 1;
+    shard.total += 1;
+    writeFileSync(file, JSON.stringify(doctored));
+    const merged = await mergeResults([file], { blobs });
+    expect(merged.verdict).toBe("fails");
+    expect(merged.reasons).toContain("tests: vitest --merge-reports counted 10/10, the shard results 11/11");
+  });
+});

@@ -6,11 +6,18 @@ import type { CommandIo, CommandOutcome } from "./types.ts";
 
 export async function mergeCommand(args: string[], io: CommandIo): Promise<CommandOutcome> {
   const { values, positionals } = parseFlags("merge", args, {
+    blobs: { type: "string" },
+    repo: { type: "string" },
+    node: { type: "string" },
     ...outputFlags,
     help: { type: "boolean", short: "h", default: false },
   });
   if (values.help) return { stdout: mergeHelp, exitCode: 0 };
   checkOutputFlags(values);
-  const result = await mergeResults(positionals);
+  const result = await mergeResults(positionals, {
+    blobs: values.blobs,
+    repo: values.repo,
+    node: values.node,
+  });
   return emitReport(result, values, io);
 }

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { runProof, type TestsOptions } from "../../commands/run-proof.ts";
 import { relayProofError } from "../../errors.ts";
 import { parseShardIndex } from "../../shards/plan.ts";
@@ -24,6 +25,7 @@ export async function runCommand(args: string[], io: CommandIo): Promise<Command
     changed: { type: "string" },
     shards: { type: "string" },
     "shard-index": { type: "string" },
+    "blob-dir": { type: "string" },
     "tests-timeout": { type: "string" },
     ...outputFlags,
     verbose: { type: "boolean", default: false },
@@ -69,6 +71,7 @@ function testsOptions(values: {
   changed?: string;
   shards?: string;
   "shard-index"?: string;
+  "blob-dir"?: string;
   "tests-timeout"?: string;
 }): false | TestsOptions {
   const entries = (values.tests ?? []) as (string | boolean)[];
@@ -111,5 +114,6 @@ function testsOptions(values: {
     shards,
     shardIndex,
     timeoutMs: positiveSeconds("--tests-timeout", values["tests-timeout"], "run"),
+    blobDir: values["blob-dir"] ? resolve(values["blob-dir"]) : undefined,
   };
 }
