@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { decideVerdict } from "../../src/result/verdict.ts";
-import type { CheckResult, ScenarioResult } from "../../src/scenario/run-scenario.ts";
+import {
+  type CheckResult,
+  emptyScenarioResult,
+  type ScenarioResult,
+} from "../../src/scenario/run-scenario.ts";
 
 const definition = { requiredChecks: ["a", "b"] };
 
@@ -15,20 +19,11 @@ function check(
 
 function scenario(overrides: Partial<ScenarioResult>): ScenarioResult {
   return {
+    ...emptyScenarioResult(),
     node: "v24.0.0",
-    info: {},
     checks: [check("a", "pass"), check("b", "pass")],
-    cannotTest: undefined,
-    harnessError: undefined,
     completed: true,
-    timedOut: false,
     exitCode: 0,
-    signal: undefined,
-    interruptedDuring: undefined,
-    activeResources: [],
-    leftoverProcesses: false,
-    stdout: "",
-    stderr: "",
     durationMs: 1,
     ...overrides,
   };
