@@ -51,7 +51,8 @@ Options
   --timeout SECONDS    kill the scenario's whole process group after this long (default: 180)
   --no-tests           skip the focused Vitest tests (the scenario alone, e.g. for git bisect run)
   --tests FILE         run these test files instead of the proof's (repeat, or comma-separate)
-  --changed BASE       run test files changed since BASE and the tests beside changed sources
+  --changed BASE       run test files changed since BASE, the tests beside changed sources, and the
+                       tests the repo's own router (or vitest list --changed) relates to the changes
   --shards N           split the tests into N shards (default: the cores available)
   --shard-index I/N    run only shard I of N (CI matrices, several VMs); merge the results later
   --blob-dir DIR       also write Vitest blob reports to DIR (for "relay-proof merge --blobs DIR")
