@@ -103,8 +103,8 @@ export async function bisectProof(options: BisectOptions): Promise<BisectResult>
       direction === "fixed"
         ? ["bisect", "start", "--term-old=broken", "--term-new=fixed", good, bad]
         : ["bisect", "start", bad, good];
-    const started_ = await git(worktree.path, start);
-    if (!started_.ok) throw relayProofError("INTERNAL", `git bisect start failed: ${started_.stderr}`);
+    const begun = await git(worktree.path, start);
+    if (!begun.ok) throw relayProofError("INTERNAL", `git bisect start failed: ${begun.stderr}`);
     progress?.(`git bisect run: looking for the commit that ${direction} it`);
     const step = [process.execPath, binPath, "bisect-step", ...(direction === "fixed" ? ["--invert"] : [])];
     for (const [flag, value] of [
@@ -123,7 +123,6 @@ export async function bisectProof(options: BisectOptions): Promise<BisectResult>
       signal: options.signal,
     });
     const log = await git(worktree.path, ["bisect", "log"]);
-    await git(worktree.path, ["bisect", "reset", "--quiet"]);
     const steps: BisectResult["steps"] = [];
     for (const line of log.stdout.split("\n")) {
       const match = /^# (good|bad|skip|broken|fixed): \[([0-9a-f]{40})\] (.*)$/.exec(line);

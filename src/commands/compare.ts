@@ -1,4 +1,4 @@
-import { proofLine } from "../result/proof-lines.ts";
+import { headValue, proofLine } from "../result/proof-lines.ts";
 import { type CompareResult, type ProofResult, resultSchema } from "../result/types.ts";
 import { loadDefinition } from "../scenario/load-definition.ts";
 import { resolveCommit } from "../target/git.ts";
@@ -79,10 +79,10 @@ export async function compareRefs(options: CompareOptions): Promise<CompareResul
   const keys = [...new Set([...headLines.keys(), ...baseLines.keys()])];
   const outcome = compareVerdict(base, head);
   const summary = [
-    proofLine("base", base.target.dirty ? `${base.target.head}-dirty` : base.target.head),
+    proofLine("base", headValue(base.target)),
     ...definition.requiredChecks.map((key) => proofLine(`base.${key}`, baseLines.get(key) ?? "not-run")),
     proofLine("base.verdict", base.verdict),
-    proofLine("head", head.target.dirty ? `${head.target.head}-dirty` : head.target.head),
+    proofLine("head", headValue(head.target)),
     ...definition.requiredChecks.map((key) => proofLine(key, headLines.get(key) ?? "not-run")),
     proofLine("head.verdict", head.verdict),
     proofLine("verdict", outcome.verdict),

@@ -86,6 +86,16 @@ export function processGroupAlive(pid: number): boolean {
   return false;
 }
 
+/** True once no live member of the group remains; false when `ms` pass first or `stop()` says so. */
+async function groupGone(pid: number, ms: number, stop: () => boolean = () => false): Promise<boolean> {
+  const deadline = performance.now() + ms;
+  while (processGroupAlive(pid)) {
+    if (stop() || performance.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return true;
+}
+
 function killGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
@@ -138,10 +148,7 @@ export function spawnGroup(
   const unregister = onCleanup(async () => {
     if (pid === undefined) return;
     killGroup(pid, "SIGTERM");
-    const deadline = performance.now() + grace;
-    while (processGroupAlive(pid) && performance.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    await groupGone(pid, grace);
     killGroup(pid, "SIGKILL");
   });
   const timer = setTimeout(() => {
@@ -201,35 +208,24 @@ export function spawnGroup(
     // own) may hold the pipes open: kill it so 'close' can fire, and report it.
     child.on("exit", () => {
       if (pid === undefined) return;
-      const deadline = performance.now() + leftoverGraceMs;
-      const poll = setInterval(() => {
-        if (settled || !processGroupAlive(pid)) {
-          clearInterval(poll);
-        } else if (performance.now() >= deadline) {
-          clearInterval(poll);
-          leftoverProcesses = true;
-          killGroup(pid, "SIGKILL");
-        }
-      }, 25);
-      poll.unref();
+      void groupGone(pid, leftoverGraceMs, () => settled).then((gone) => {
+        if (gone || settled) return;
+        leftoverProcesses = true;
+        killGroup(pid, "SIGKILL");
+      });
     });
     child.on("close", (code, signal) => {
-      if (pid === undefined || !processGroupAlive(pid)) {
+      if (pid === undefined) {
         finish(code, signal);
         return;
       }
-      const deadline = performance.now() + leftoverGraceMs;
-      const poll = setInterval(() => {
-        if (!processGroupAlive(pid)) {
-          clearInterval(poll);
-          finish(code, signal);
-        } else if (performance.now() >= deadline) {
-          clearInterval(poll);
+      void groupGone(pid, leftoverGraceMs).then((gone) => {
+        if (!gone) {
           leftoverProcesses = true;
           killGroup(pid, "SIGKILL");
-          finish(code, signal);
         }
-      }, 25);
+        finish(code, signal);
+      });
     });
   });
 }

@@ -27,10 +27,10 @@ export interface ResolveNodeOptions {
 const preferredMajor = 24;
 
 export function cacheDir(): string {
-  const base =
+  return (
     process.env.RELAY_PROOF_CACHE_DIR ??
-    join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "relay-proof");
-  return base;
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "relay-proof")
+  );
 }
 
 function satisfies(version: string, range: string | undefined): boolean {
