@@ -1,13 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { relayModulePath } from "../../fixtures/build-fixture-repo.ts";
-import { git } from "../../src/target/git.ts";
 import { hangingRelay, interrupt, runCli } from "../helpers/cli.ts";
 import { fixHistory } from "../helpers/fixture-history.ts";
 import { fixtureRepo, leftoversIn, tempDir } from "../helpers/fixture-repo.ts";
-
-async function worktreeCount(root: string): Promise<number | undefined> {
-  return (await git(root, ["worktree", "list", "--porcelain"])).stdout.match(/^worktree /gm)?.length;
-}
+import { worktreeCount } from "../helpers/repo-state.ts";
 
 describe("relay-proof compare and bisect (end to end)", () => {
   it("exits 0 for a verified fix and 1 when the bug does not reproduce on base", async () => {

@@ -1,17 +1,9 @@
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { relayModulePath } from "../../fixtures/build-fixture-repo.ts";
-import { git } from "../../src/target/git.ts";
 import { hangingRelay, interrupt, proofLines, runCli } from "../helpers/cli.ts";
 import { fixtureRepo, leftoversIn, tempDir } from "../helpers/fixture-repo.ts";
-
-async function repoState(root: string) {
-  return {
-    head: (await git(root, ["rev-parse", "HEAD"])).stdout,
-    bisecting: (await git(root, ["bisect", "log"])).ok,
-    worktrees: (await git(root, ["worktree", "list", "--porcelain"])).stdout.match(/^worktree /gm)?.length,
-  };
-}
+import { repoState } from "../helpers/repo-state.ts";
 
 /** No process still runs from this repo (the scenario child, a hook command, a bisect step). */
 async function processesUsing(path: string): Promise<string[]> {

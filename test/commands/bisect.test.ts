@@ -1,18 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { relayModulePath } from "../../fixtures/build-fixture-repo.ts";
 import { bisectProof } from "../../src/commands/bisect.ts";
-import { git } from "../../src/target/git.ts";
 import { fixHistory, regressionHistory } from "../helpers/fixture-history.ts";
 import { fixtureRepo } from "../helpers/fixture-repo.ts";
-
-async function repoState(root: string) {
-  return {
-    head: (await git(root, ["rev-parse", "HEAD"])).stdout,
-    bisecting: (await git(root, ["bisect", "log"])).ok,
-    worktrees: (await git(root, ["worktree", "list", "--porcelain"])).stdout.match(/^worktree /gm)?.length,
-    status: (await git(root, ["status", "--porcelain"])).stdout,
-  };
-}
+import { repoState } from "../helpers/repo-state.ts";
 
 describe("bisectProof", () => {
   it("finds the commit that fixed it, skipping commits where the module cannot load", async () => {
