@@ -65,7 +65,7 @@ try {
 
   const pkg = JSON.parse(readFileSync(join(checkout, "package.json"), "utf8"));
   // The target's Node: relay-proof's own resolution (this Node, its cache, or the npm registry).
-  const { resolveNode } = await import(join(relayProofRoot, "dist/src/target/node-toolchain.js"));
+  const { resolveNode } = await import(join(relayProofRoot, "dist/src/checkout/node-toolchain.js"));
   const node = await resolveNode({
     engines: pkg.engines?.node,
     provision: true,

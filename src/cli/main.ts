@@ -4,17 +4,17 @@
 import { existsSync, readFileSync } from "node:fs";
 import { isRelayProofError, usageCodes } from "../errors.ts";
 import { handleSignals, isStopping, runCleanup } from "../process/cleanup.ts";
-import type { CommandIo, CommandOutcome } from "./commands/types.ts";
+import type { CommandIo, CommandOutcome } from "./argv/types.ts";
 import { mainHelp } from "./help.ts";
 
 const commands: Record<string, (args: string[], io: CommandIo) => Promise<CommandOutcome>> = {
-  run: async (args, io) => (await import("./commands/run.ts")).runCommand(args, io),
-  compare: async (args, io) => (await import("./commands/compare.ts")).compareCommand(args, io),
-  bisect: async (args, io) => (await import("./commands/bisect.ts")).bisectCommand(args, io),
-  "bisect-step": async (args, io) => (await import("./commands/bisect.ts")).bisectStepCommand(args, io),
-  report: async (args, io) => (await import("./commands/report.ts")).reportCommand(args, io),
-  merge: async (args, io) => (await import("./commands/merge.ts")).mergeCommand(args, io),
-  proofs: async (args) => (await import("./commands/proofs.ts")).proofsCommand(args),
+  run: async (args, io) => (await import("./argv/run.ts")).runCommand(args, io),
+  compare: async (args, io) => (await import("./argv/compare.ts")).compareCommand(args, io),
+  bisect: async (args, io) => (await import("./argv/bisect.ts")).bisectCommand(args, io),
+  "bisect-step": async (args, io) => (await import("./argv/bisect.ts")).bisectStepCommand(args, io),
+  report: async (args, io) => (await import("./argv/report.ts")).reportCommand(args, io),
+  merge: async (args, io) => (await import("./argv/merge.ts")).mergeCommand(args, io),
+  proofs: async (args) => (await import("./argv/proofs.ts")).proofsCommand(args),
 };
 
 function version(): string {

@@ -4,7 +4,7 @@ import { relayProofError } from "../errors.ts";
 import { appendJobSummary, renderAnnotations } from "../reports/github.ts";
 import { isReportFormat, reporters } from "../reports/index.ts";
 import type { Report } from "../result/types.ts";
-import type { CommandIo, CommandOutcome } from "./commands/types.ts";
+import type { CommandIo, CommandOutcome } from "./argv/types.ts";
 
 /** The output flags every command that produces a result shares. */
 export const outputFlags = {

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { git } from "../target/git.ts";
+import { git } from "../checkout/git.ts";
 
 export interface TestSelection {
   source: "proof" | "flag" | "changed";

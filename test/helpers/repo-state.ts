@@ -1,4 +1,4 @@
-import { git } from "../../src/target/git.ts";
+import { git } from "../../src/checkout/git.ts";
 
 /** How many worktrees the repo has (1: only its own work tree, nothing left behind). */
 export async function worktreeCount(root: string): Promise<number | undefined> {

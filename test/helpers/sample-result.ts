@@ -1,5 +1,5 @@
 import type { Variant } from "../../fixtures/build-fixture-repo.ts";
-import { runProof } from "../../src/commands/run-proof.ts";
+import { runProof } from "../../src/engine/run-proof.ts";
 import type { ProofResult } from "../../src/result/types.ts";
 import { fixtureRepo } from "./fixture-repo.ts";
 

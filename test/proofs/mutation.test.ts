@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type Variant, variants } from "../../fixtures/build-fixture-repo.ts";
 import { mutants } from "../../fixtures/mutants.ts";
-import { runProof } from "../../src/commands/run-proof.ts";
+import { runProof } from "../../src/engine/run-proof.ts";
 import { fixtureRepo } from "../helpers/fixture-repo.ts";
 
 describe("mutation check: every broken fixture relay is caught", () => {

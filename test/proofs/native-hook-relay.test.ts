@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Variant } from "../../fixtures/build-fixture-repo.ts";
-import { runProof } from "../../src/commands/run-proof.ts";
+import { runProof } from "../../src/engine/run-proof.ts";
 import { fixtureRepo } from "../helpers/fixture-repo.ts";
 
 const stale = "native hook relay bridge stale registration";

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { git } from "../../src/target/git.ts";
+import { git } from "../../src/checkout/git.ts";
 import { fixHistory } from "../helpers/fixture-history.ts";
 import { leftoversIn, tempDir } from "../helpers/fixture-repo.ts";
 

@@ -2,8 +2,8 @@ import { existsSync, lstatSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { npmLockfile } from "../../fixtures/build-fixture-history.ts";
-import { prepareDependencies } from "../../src/target/dependencies.ts";
-import { addWorktree } from "../../src/target/worktree.ts";
+import { prepareDependencies } from "../../src/checkout/dependencies.ts";
+import { addWorktree } from "../../src/checkout/worktree.ts";
 import { fixtureRepo } from "../helpers/fixture-repo.ts";
 
 function npmRepo() {

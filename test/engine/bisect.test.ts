@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { relayModulePath } from "../../fixtures/build-fixture-repo.ts";
-import { bisectProof } from "../../src/commands/bisect.ts";
+import { bisectProof } from "../../src/engine/bisect.ts";
 import { fixHistory, regressionHistory } from "../helpers/fixture-history.ts";
 import { fixtureRepo } from "../helpers/fixture-repo.ts";
 import { repoState } from "../helpers/repo-state.ts";

@@ -1,8 +1,8 @@
 import { chmodSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { pickVersion, resolveNode } from "../../src/checkout/node-toolchain.ts";
 import { isRelayProofError } from "../../src/errors.ts";
-import { pickVersion, resolveNode } from "../../src/target/node-toolchain.ts";
 import { tempDir } from "../helpers/fixture-repo.ts";
 
 describe("resolveNode", () => {

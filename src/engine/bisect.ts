@@ -1,13 +1,13 @@
 import { fileURLToPath } from "node:url";
+import { linkInstalledModules } from "../checkout/dependencies.ts";
+import { commitSubject, git } from "../checkout/git.ts";
+import { openTarget } from "../checkout/open-target.ts";
+import { addWorktree, resolveRef } from "../checkout/worktree.ts";
 import { relayProofError } from "../errors.ts";
 import { spawnGroup } from "../process/spawn-group.ts";
 import { proofLine } from "../result/proof-lines.ts";
 import { type BisectResult, resultSchema } from "../result/types.ts";
 import { loadDefinition } from "../scenario/load-definition.ts";
-import { linkInstalledModules } from "../target/dependencies.ts";
-import { commitSubject, git } from "../target/git.ts";
-import { openTarget } from "../target/open-target.ts";
-import { addWorktree, resolveRef } from "../target/worktree.ts";
 import { runProof } from "./run-proof.ts";
 
 export interface BisectOptions {

@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { resolveNode } from "../checkout/node-toolchain.ts";
+import { readPackageJson } from "../checkout/open-target.ts";
 import { relayProofError } from "../errors.ts";
 import { buildProofLines } from "../result/proof-lines.ts";
 import { exitCodes, type ProofResult, resultSchema } from "../result/types.ts";
@@ -7,8 +9,6 @@ import { loadDefinition } from "../scenario/load-definition.ts";
 import { mergeBlobs } from "../shards/merge-blobs.ts";
 import type { TestsResult } from "../shards/run-tests.ts";
 import { resolveVitestBin } from "../shards/vitest-bin.ts";
-import { resolveNode } from "../target/node-toolchain.ts";
-import { readPackageJson } from "../target/open-target.ts";
 
 /** Read a saved result, refusing anything that is not a relay-proof result document. */
 export function readResult(file: string): ProofResult {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resolveTsxLoader } from "../../src/target/tsx-loader.ts";
+import { resolveTsxLoader } from "../../src/checkout/tsx-loader.ts";
 import { fixtureRepo } from "../helpers/fixture-repo.ts";
 
 describe("resolveTsxLoader", () => {

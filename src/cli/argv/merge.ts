@@ -1,4 +1,4 @@
-import { mergeResults } from "../../commands/merge-results.ts";
+import { mergeResults } from "../../engine/merge-results.ts";
 import { mergeHelp } from "../help.ts";
 import { checkOutputFlags, emitReport, outputFlags } from "../output.ts";
 import { parseFlags } from "../parse.ts";

@@ -1,8 +1,8 @@
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { openTarget } from "../../src/checkout/open-target.ts";
 import { isRelayProofError } from "../../src/errors.ts";
-import { openTarget } from "../../src/target/open-target.ts";
 import { fixtureRepo, tempDir } from "../helpers/fixture-repo.ts";
 
 async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {

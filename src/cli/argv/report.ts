@@ -1,4 +1,4 @@
-import { readResult } from "../../commands/merge-results.ts";
+import { readResult } from "../../engine/merge-results.ts";
 import { relayProofError } from "../../errors.ts";
 import { reportHelp } from "../help.ts";
 import { checkOutputFlags, emitReport, outputFlags } from "../output.ts";

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { git } from "../../src/target/git.ts";
-import { addWorktree } from "../../src/target/worktree.ts";
+import { git } from "../../src/checkout/git.ts";
+import { addWorktree } from "../../src/checkout/worktree.ts";
 import { fixtureRepo } from "../helpers/fixture-repo.ts";
 
 describe("addWorktree", () => {

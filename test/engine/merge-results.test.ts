@@ -1,8 +1,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { mergeResults } from "../../src/commands/merge-results.ts";
-import { runProof } from "../../src/commands/run-proof.ts";
+import { mergeResults } from "../../src/engine/merge-results.ts";
+import { runProof } from "../../src/engine/run-proof.ts";
 import { fixtureRepo, tempDir } from "../helpers/fixture-repo.ts";
 
 async function shardResults(count: number) {

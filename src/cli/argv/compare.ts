@@ -1,4 +1,4 @@
-import { compareRefs } from "../../commands/compare.ts";
+import { compareRefs } from "../../engine/compare.ts";
 import { relayProofError } from "../../errors.ts";
 import { compareHelp } from "../help.ts";
 import { checkOutputFlags, emitReport, outputFlags } from "../output.ts";

@@ -1,5 +1,5 @@
-import { bisectProof } from "../../commands/bisect.ts";
-import { runProof } from "../../commands/run-proof.ts";
+import { bisectProof } from "../../engine/bisect.ts";
+import { runProof } from "../../engine/run-proof.ts";
 import { isRelayProofError, relayProofError, usageCodes } from "../../errors.ts";
 import { bisectHelp } from "../help.ts";
 import { checkOutputFlags, emitReport, outputFlags } from "../output.ts";

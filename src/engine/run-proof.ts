@@ -1,5 +1,11 @@
 import { release as osRelease, type as osType } from "node:os";
 import { relative } from "node:path";
+import { prepareDependencies } from "../checkout/dependencies.ts";
+import { locateModule } from "../checkout/module-path.ts";
+import { type NodeToolchain, resolveNode } from "../checkout/node-toolchain.ts";
+import { openTarget, type Target } from "../checkout/open-target.ts";
+import { resolveTsxLoader, type TsxLoader } from "../checkout/tsx-loader.ts";
+import { addWorktree } from "../checkout/worktree.ts";
 import { buildProofLines } from "../result/proof-lines.ts";
 import { redact, secretValues } from "../result/sanitize.ts";
 import { exitCodes, type ProofResult, resultSchema } from "../result/types.ts";
@@ -9,12 +15,6 @@ import { loadDefinition } from "../scenario/load-definition.ts";
 import type { ChildMessage } from "../scenario/messages.ts";
 import { emptyScenarioResult, runScenario, type ScenarioResult } from "../scenario/run-scenario.ts";
 import { runTests, type ShardEvent, type TestsResult } from "../shards/run-tests.ts";
-import { prepareDependencies } from "../target/dependencies.ts";
-import { locateModule } from "../target/module-path.ts";
-import { type NodeToolchain, resolveNode } from "../target/node-toolchain.ts";
-import { openTarget, type Target } from "../target/open-target.ts";
-import { resolveTsxLoader, type TsxLoader } from "../target/tsx-loader.ts";
-import { addWorktree } from "../target/worktree.ts";
 
 export interface RunProofOptions {
   /** Path of the checkout (default: current directory). */

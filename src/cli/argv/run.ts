@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { runProof, type TestsOptions } from "../../commands/run-proof.ts";
+import { runProof, type TestsOptions } from "../../engine/run-proof.ts";
 import { relayProofError } from "../../errors.ts";
 import { parseShardIndex } from "../../shards/plan.ts";
 import { runHelp } from "../help.ts";

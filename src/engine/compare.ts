@@ -1,9 +1,9 @@
+import { resolveCommit } from "../checkout/git.ts";
+import { openTarget } from "../checkout/open-target.ts";
+import { resolveRef } from "../checkout/worktree.ts";
 import { headValue, proofLine } from "../result/proof-lines.ts";
 import { type CompareResult, type ProofResult, resultSchema } from "../result/types.ts";
 import { loadDefinition } from "../scenario/load-definition.ts";
-import { resolveCommit } from "../target/git.ts";
-import { openTarget } from "../target/open-target.ts";
-import { resolveRef } from "../target/worktree.ts";
 import { type RunProofOptions, runProof } from "./run-proof.ts";
 
 export interface CompareOptions extends Omit<RunProofOptions, "ref" | "command"> {

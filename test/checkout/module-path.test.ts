@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { locateModule } from "../../src/checkout/module-path.ts";
 import { isRelayProofError } from "../../src/errors.ts";
-import { locateModule } from "../../src/target/module-path.ts";
 import { fixtureRepo } from "../helpers/fixture-repo.ts";
 
 describe("locateModule", () => {

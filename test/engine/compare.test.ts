@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { compareRefs, compareVerdict, pinRefs } from "../../src/commands/compare.ts";
+import { git } from "../../src/checkout/git.ts";
+import { compareRefs, compareVerdict, pinRefs } from "../../src/engine/compare.ts";
 import { renderMarkdown } from "../../src/reports/markdown.ts";
 import type { ProofResult } from "../../src/result/types.ts";
-import { git } from "../../src/target/git.ts";
 import { fixHistory } from "../helpers/fixture-history.ts";
 
 function proof(verdict: ProofResult["verdict"], head: string): ProofResult {
