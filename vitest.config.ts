@@ -13,6 +13,8 @@ export default defineConfig({
       },
     ],
     reporters: ["default", "./test/reporters/summary-line.ts"],
+    // vi.stubEnv (the secrets tests) is undone after each test.
+    unstubEnvs: true,
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // Scenario tests spawn Node children; two cores, so keep file-level parallelism modest.

@@ -53,19 +53,33 @@ function staleOutcome(result: Captured): CheckOutcome {
   return { status: result.error === staleError ? "pass" : "fail", value: result.error };
 }
 
+type CommandAnswer =
+  | { kind: "answered"; exitCode: number }
+  | { kind: "unavailable"; reason: string }
+  | { kind: "did-not-run"; reason: string };
+
+/** Heads before the direct bridge send hook commands to a gateway; none runs in a proof. */
+const gatewayUnreachable = /ECONNREFUSED 127\.0\.0\.1:\d+|\bgateway\b/i;
+
 /** Read a hook command's answer the way Codex would: the relay reports trouble on stderr and denies. */
 function commandAnswer(result: {
   exitCode: number | undefined;
   timedOut: boolean;
   stdout: string;
   stderr: string;
-}):
-  | { kind: "answered"; exitCode: number }
-  | { kind: "unavailable"; reason: string }
-  | { kind: "did-not-run"; reason: string } {
+}): CommandAnswer {
   if (result.timedOut) return { kind: "unavailable", reason: "timed out" };
   const unavailable = /native hook relay unavailable: ([^\n]*)/.exec(result.stderr);
-  if (unavailable) return { kind: "unavailable", reason: (unavailable[1] ?? "").trim() };
+  if (unavailable) {
+    const reason = (unavailable[1] ?? "").trim();
+    if (gatewayUnreachable.test(reason)) {
+      return {
+        kind: "did-not-run",
+        reason: `this head sends hook commands to a gateway (${reason}); no gateway runs in a proof`,
+      };
+    }
+    return { kind: "unavailable", reason };
+  }
   if (/"permissionDecision"\s*:\s*"deny"/.test(result.stdout))
     return { kind: "unavailable", reason: "denied" };
   if (result.exitCode === 0) return { kind: "answered", exitCode: 0 };
@@ -76,6 +90,10 @@ function commandAnswer(result: {
   const lines = result.stderr.split("\n").filter((l) => l.trim() !== "");
   const error = lines.find((l) => /^\s*(\w*Error\b|Error \[|ERR_)/.test(l)) ?? lines[0] ?? "";
   return { kind: "did-not-run", reason: `exit ${String(result.exitCode)}: ${error.trim()}` };
+}
+
+function relativeToRoot(ctx: ScenarioContext, path: string): string {
+  return path.startsWith(`${ctx.repoRoot}/`) ? path.slice(ctx.repoRoot.length + 1) : path;
 }
 
 function findStateSymbol(): string | undefined {
@@ -186,9 +204,16 @@ async function scenario(ctx: ScenarioContext): Promise<void> {
     registrationTimeoutMs: 3000,
     timeoutMs: 10_000,
   });
-  const runCommand = async (
-    handle: Handle,
-  ): Promise<ReturnType<typeof commandAnswer> | { kind: "none"; reason: string }> => {
+  // A hook command is evidence only through this checkout's own CLI at this commit: without a build
+  // of it (or with a build of another commit) the command is not run at all.
+  const cliRuns = ctx.cli.state === "source" || ctx.cli.state === "ready";
+  ctx.info(
+    "cli",
+    ctx.cli.entry ? `${relativeToRoot(ctx, ctx.cli.entry)} (${ctx.cli.detail})` : ctx.cli.detail,
+  );
+  type RanCommand = (CommandAnswer | { kind: "none"; reason: string }) & { command?: string };
+  const runCommand = async (handle: Handle): Promise<RanCommand> => {
+    if (!cliRuns) return { kind: "none", reason: ctx.cli.detail };
     if (typeof handle.commandForEvent !== "function")
       return { kind: "none", reason: "handle has no commandForEvent" };
     const built = await capture(() => handle.commandForEvent?.(event));
@@ -196,17 +221,20 @@ async function scenario(ctx: ScenarioContext): Promise<void> {
     if (typeof built.value !== "string")
       return { kind: "none", reason: "commandForEvent returned no string" };
     const result = await ctx.runShell(built.value, { input: codexPayload, timeoutMs: commandTimeoutMs });
-    return commandAnswer(result);
+    return { ...commandAnswer(result), command: built.value };
   };
-  const commandInvoke = (answer: Awaited<ReturnType<typeof runCommand>>): CheckOutcome => {
-    if (answer.kind === "answered") return { status: "pass", value: String(answer.exitCode) };
-    if (answer.kind === "unavailable") return { status: "fail", value: `error:${answer.reason}` };
+  const ran = (answer: RanCommand) => (answer.command ? { ran: answer.command } : {});
+  const commandInvoke = (answer: RanCommand): CheckOutcome => {
+    if (answer.kind === "answered") return { status: "pass", value: String(answer.exitCode), ...ran(answer) };
+    if (answer.kind === "unavailable")
+      return { status: "fail", value: `error:${answer.reason}`, ...ran(answer) };
     return { status: "skipped", value: "skipped", detail: answer.reason };
   };
-  const commandStale = (answer: Awaited<ReturnType<typeof runCommand>>): CheckOutcome => {
-    if (answer.kind === "answered") return { status: "fail", value: "none(accepted, exit 0)" };
+  const commandStale = (answer: RanCommand): CheckOutcome => {
+    if (answer.kind === "answered")
+      return { status: "fail", value: "none(accepted, exit 0)", ...ran(answer) };
     if (answer.kind === "unavailable")
-      return { status: answer.reason === staleError ? "pass" : "fail", value: answer.reason };
+      return { status: answer.reason === staleError ? "pass" : "fail", value: answer.reason, ...ran(answer) };
     return { status: "skipped", value: "skipped", detail: answer.reason };
   };
   const noBridge: CheckOutcome = {

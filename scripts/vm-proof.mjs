@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Run a relay-proof on a throwaway VM from a fresh clone, at an exact SHA:
-//   scripts/vm-proof.mjs --repo URL --ref REF --sha SHA [--artifacts DIR] [--no-tests] [-- run flags...]
+//   scripts/vm-proof.mjs --repo URL --ref REF --sha SHA [--artifacts DIR] [--no-tests] [--no-build] [-- run flags...]
 // Clones, checks out REF and refuses anything but SHA, provisions Node (engines.node) and the package
 // manager package.json names, installs with a frozen lockfile, runs relay-proof, and writes
-// proof.json, proof.md and run.log into one artifacts folder. Its last lines are the [proof] lines,
+// proof.json, proof.md and run.log into one artifacts folder. A fresh VM has no dist/, so the CLI is
+// built (relay-proof run --build) unless --no-build: the hook-command paths then run too. Its last
+// lines are the [proof] lines,
 // because Crabbox keeps only the last 12 lines of a run.
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,13 +16,13 @@ import { $, minimist } from "zx";
 const relayProofRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const args = minimist(process.argv.slice(2), {
   string: ["repo", "ref", "sha", "artifacts", "workdir"],
-  boolean: ["tests", "keep", "help"],
-  default: { tests: true, keep: false },
+  boolean: ["tests", "build", "keep", "help"],
+  default: { tests: true, build: true, keep: false },
   "--": true,
 });
 
 const usage =
-  "usage: scripts/vm-proof.mjs --repo URL --ref REF --sha SHA [--artifacts DIR] [--workdir DIR] [--keep] [--no-tests] [-- run flags]";
+  "usage: scripts/vm-proof.mjs --repo URL --ref REF --sha SHA [--artifacts DIR] [--workdir DIR] [--keep] [--no-tests] [--no-build] [-- run flags]";
 let cleanup = () => {};
 function fail(message, code = 2) {
   cleanup();
@@ -72,7 +74,10 @@ try {
     onProgress: (m) => say(`vm-proof: ${m}`),
   });
   say(`vm-proof: Node ${node.version} (${node.source}) for engines.node ${pkg.engines?.node ?? "(none)"}`);
-  const env = { ...process.env, PATH: `${dirname(node.path)}:${process.env.PATH}`, CI: "1" };
+  // The install is the head's package manager, not relay-proof: it gets the allowlisted environment plus
+  // its registry settings, never the VM's cloud credentials or tokens (relay-proof does the same for its runs).
+  const { installEnv } = await import(join(relayProofRoot, "dist/src/process/target-env.js"));
+  const env = installEnv({ set: { PATH: `${dirname(node.path)}:${process.env.PATH}`, CI: "1" } });
 
   const [manager, version] = (pkg.packageManager ?? "npm").split("+")[0].split("@");
   const install = {
@@ -99,6 +104,7 @@ try {
     join(artifacts, "proof.md"),
     "--quiet",
     ...(args.tests ? [] : ["--no-tests"]),
+    ...(args.build ? ["--build"] : []),
     ...(args["--"] ?? []),
   ];
   say(`vm-proof: relay-proof ${run.slice(1).join(" ")}`);

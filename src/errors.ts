@@ -8,6 +8,7 @@ export type RelayProofErrorCode =
   | "UNKNOWN_REF"
   | "MODULE_NOT_FOUND" // a module path the user named does not exist
   | "UNKNOWN_PROOF"
+  | "BAD_PROOF" // a proof file that is missing, throws on import or is not a proof definition
   | "DIRTY_TREE"
   | "NODE_UNSATISFIED"
   | "INTERRUPTED"
@@ -43,6 +44,7 @@ export const usageCodes: ReadonlySet<RelayProofErrorCode> = new Set([
   "UNKNOWN_REF",
   "MODULE_NOT_FOUND",
   "UNKNOWN_PROOF",
+  "BAD_PROOF",
   "DIRTY_TREE",
   "NODE_UNSATISFIED",
 ]);

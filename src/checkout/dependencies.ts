@@ -2,6 +2,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync, symlinkSync } from "n
 import { dirname, join, relative } from "node:path";
 import { relayProofError } from "../errors.ts";
 import { spawnGroup } from "../process/spawn-group.ts";
+import { installEnv } from "../process/target-env.ts";
 import { readPackageJson } from "./open-target.ts";
 
 export type DependencyMode = "own" | "reused" | "installed";
@@ -65,6 +66,8 @@ export async function prepareDependencies(options: {
   install: boolean;
   onProgress?: (message: string) => void;
   timeoutMs?: number;
+  /** `--pass-env`: variables beyond the allowlist and the package manager's own settings. */
+  passEnv?: readonly string[];
 }): Promise<DependencyReport> {
   const lockfile = lockfiles.find((name) => existsSync(join(options.worktree, name)));
   const installedLock = lockfile ? join(options.installedRoot, lockfile) : undefined;
@@ -94,7 +97,8 @@ export async function prepareDependencies(options: {
   );
   const result = await spawnGroup(manager.command[0] as string, manager.command.slice(1), {
     cwd: options.worktree,
-    env: { ...process.env, CI: "1" },
+    // Allowlisted, plus the package manager's registry and store settings; scripts are ignored.
+    env: installEnv({ passEnv: options.passEnv, set: { CI: "1" } }),
     timeoutMs: options.timeoutMs ?? 20 * 60_000,
   });
   if (result.exitCode !== 0) {

@@ -1,4 +1,7 @@
 import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 export interface GitResult {
   ok: boolean;
@@ -8,18 +11,35 @@ export interface GitResult {
 }
 
 /**
+ * Git's environment: no prompts, and no hooks. Checking out a PR head must not run hooks the head
+ * ships (a versioned `core.hooksPath` such as `.husky` would run its post-checkout hook).
+ */
+export function gitEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  // Appended after any GIT_CONFIG_* pairs the caller already set, so theirs still apply.
+  const count = Number(process.env.GIT_CONFIG_COUNT ?? 0) || 0;
+  return {
+    ...process.env,
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_CONFIG_COUNT: String(count + 1),
+    [`GIT_CONFIG_KEY_${count}`]: "core.hooksPath",
+    [`GIT_CONFIG_VALUE_${count}`]: "/dev/null",
+    ...extra,
+  };
+}
+
+/**
  * Run git with an argument array; never throws, the caller decides what a failure means. Plain
  * execFile rather than execa: git runs on every proof's start-up path, and execa's import alone
  * costs ~85 ms there.
  */
-export function git(cwd: string, args: readonly string[]): Promise<GitResult> {
+export function git(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<GitResult> {
   return new Promise((resolve) => {
     execFile(
       "git",
       [...args],
       {
         cwd,
-        env: { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0" },
+        env: gitEnv({ GIT_OPTIONAL_LOCKS: "0", ...env }),
         maxBuffer: 64 * 1024 * 1024,
       },
       (error, stdout, stderr) => {
@@ -80,4 +100,33 @@ export async function dirtyPaths(cwd: string): Promise<string[]> {
 export async function commitSubject(cwd: string, sha: string): Promise<string> {
   const result = await git(cwd, ["log", "-1", "--format=%s", sha]);
   return result.ok ? result.stdout : "";
+}
+
+/**
+ * The tree object of what is checked out: HEAD's tree when clean, else HEAD plus the work tree's
+ * changes written through a private index (the user's index is untouched; node_modules never count).
+ * A build cache keyed on it serves equal content, whatever the branch or commit is called.
+ */
+export async function contentTree(root: string): Promise<string> {
+  if ((await dirtyPaths(root)).length === 0) {
+    const tree = await git(root, ["rev-parse", "HEAD^{tree}"]);
+    if (tree.ok) return tree.stdout;
+  }
+  const dir = mkdtempSync(join(tmpdir(), "relay-proof-index-"));
+  try {
+    const env = { GIT_INDEX_FILE: join(dir, "index") };
+    const steps = [
+      ["read-tree", "HEAD"],
+      ["-c", "core.fileMode=false", "add", "--all", "--", ".", ":(exclude,glob)**/node_modules/**"],
+      ["write-tree"],
+    ];
+    let last: GitResult | undefined;
+    for (const args of steps) {
+      last = await git(root, args, env);
+      if (!last.ok) throw new Error(`git ${args.join(" ")} failed in ${root}: ${last.stderr}`);
+    }
+    return last?.stdout ?? "";
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -11,7 +11,8 @@ Commands
   bisect    find the commit that fixed (or broke) the proof, with git bisect run
   report    render a saved result: the PR's "Real behavior proof" Markdown, JUnit, JSON
   merge     merge the results of one run split over machines (--shard-index) into one
-  proofs    list the proofs this relay-proof knows
+  proofs    list the proofs this relay-proof knows, or check proof files
+  demo      try it with no checkout: compare and bisect on a bundled fixture history
   help      show help for a command
 
 Options
@@ -22,7 +23,7 @@ Exit codes (run)
   0  the fix holds     1  it does not (the bug is present)
   125  cannot test (module did not load, timeout, ...)     2  usage error
 
-Run "relay-proof <command> --help" for a command's options.
+Start with "relay-proof demo"; run "relay-proof <command> --help" for a command's options.
 `;
 
 export const runHelp = `relay-proof run: prove one checkout and print a verdict
@@ -42,11 +43,23 @@ Options
   --ref REF            prove this commit in a temporary git worktree; your work tree is untouched
   --no-install         with --ref: if REF's lockfile differs from the installed one, stop instead of
                        installing REF's dependencies in the worktree (equal lockfiles reuse node_modules)
-  --proof ID           which proof to run (default: native-hook-relay; see "relay-proof proofs")
+  --proof ID|FILE      which proof to run: an id (default: native-hook-relay; see "relay-proof
+                       proofs") or a proof file, TypeScript through tsx or JS (see
+                       docs/writing-a-proof.md)
   --module PATH        the module under test, relative to the repo root (default: the proof's)
   --node PATH          the Node binary that runs the target (default: this Node if it satisfies the
                        target's engines.node, else a cached or provisioned one)
   --no-provision       never download a Node from the npm registry; fail instead
+  --build              build the checkout's CLI with the repo's own build (scripts/tsdown-build.mjs and
+                       its post-build steps, or its package.json build script) in a private copy,
+                       cached per tree content, so the hook-command paths run; your work tree and its
+                       dist/ are never touched (cache: ~/.cache/relay-proof/builds, see
+                       docs/hook-command.md)
+  --cli PATH           run the hook commands through this CLI file instead (and hand it to the head
+                       as <NAME>_CLI_PATH)
+  --pass-env NAME      give the target this environment variable too (repeatable). By default the
+                       target's processes see only PATH, locale, TZ, CI, proxy and CA variables and
+                       a private HOME/TMPDIR: never your tokens or cloud credentials
   --require-clean      refuse to run on a work tree with uncommitted changes (exit 2)
   --timeout SECONDS    kill the scenario's whole process group after this long (default: 180)
   --no-tests           skip the focused Vitest tests (the scenario alone, e.g. for git bisect run)
@@ -72,10 +85,13 @@ Examples
   git bisect run relay-proof run --quiet
 `;
 
-export const proofsHelp = `relay-proof proofs: list the proofs in proofs/
+export const proofsHelp = `relay-proof proofs: list the proofs in proofs/, or check proof files
 
 Usage
-  relay-proof proofs
+  relay-proof proofs [FILE...]
+
+With files, loads each one as "--proof FILE" would and lists it; a file that is missing, throws on
+import, has no default export or is not a proof definition exits 2 with a line naming the fix.
 `;
 
 export const mergeHelp = `relay-proof merge: merge results of one proof run split across machines
@@ -93,6 +109,7 @@ Options
                        the summed shard results, else the merge fails
   --repo PATH          the checkout whose Vitest merges the blobs (default: the results' repo)
   --node PATH          the Node that runs it (default: as for "relay-proof run")
+  --pass-env NAME      as for "relay-proof run"
   -h, --help           show this help
 
 ${outputHelp}
@@ -116,7 +133,8 @@ Options
   --repo PATH          the checkout (default: current directory)
   --no-tests           the scenario only
   --no-install         stop instead of installing a ref whose lockfile differs from the installed one
-  --proof ID, --module PATH, --node PATH, --timeout SECONDS   as for "relay-proof run"
+  --proof ID|FILE, --module PATH, --node PATH, --timeout SECONDS, --pass-env NAME, --build,
+  --cli PATH           as for "relay-proof run" (--build builds base and head, each once per tree)
   --quiet              no progress lines on stderr
   -h, --help           show this help
 
@@ -140,7 +158,10 @@ exist or does not load are skipped (exit 125). Your HEAD and bisect state are ne
 Options
   --good REF, --bad REF     the endpoints
   --repo PATH               the checkout (default: current directory)
-  --proof ID, --module PATH, --node PATH, --timeout SECONDS   as for "relay-proof run"
+  --proof ID|FILE, --module PATH, --node PATH, --timeout SECONDS, --pass-env NAME
+                            as for "relay-proof run"
+  --build, --cli PATH       also run the hook-command paths, at the endpoints and every step (each
+                            step then builds its commit once; steps are scenario-only without them)
   --quiet                   no progress lines on stderr
   -h, --help                show this help
 
@@ -160,4 +181,25 @@ Renders a result written by --json-out (run, compare, bisect or merge). The defa
 markdown: the PR's "## Real behavior proof" section with the exact head SHA, environment, command,
 a fenced capture of the [proof] lines, the observed result, what was not tested, and, for a
 compare, the before evidence. --template full adds "What Problem This Solves" and "Evidence".
+`;
+
+export const demoHelp = `relay-proof demo: try relay-proof with no OpenClaw checkout
+
+Usage
+  relay-proof demo [--timeout SECONDS] [--quiet]
+
+Builds relay-proof's bundled fixture history in a temporary directory (the V1 bug, a commit that
+cannot load, shared state without generations, the V2 fix), runs "compare" from the bug base to
+the fixed head and a short "bisect" between them, prints their reports, the commands to run on a
+real checkout, and [proof] lines. Everything it made is removed, also on Ctrl-C. Needs git and
+Node only: the fixture links relay-proof's own tsx; the focused Vitest tests are not run.
+
+Options
+  --timeout SECONDS    kill a scenario's process group after this long (default: 180)
+  --quiet              no progress lines on stderr
+  -h, --help           show this help
+
+Exit codes
+  0 the demo holds: fix verified and bisect found the fixing commit; 1 it does not; 125 cannot
+  test here; 2 usage error; 130 interrupted
 `;

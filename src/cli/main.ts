@@ -15,6 +15,7 @@ const commands: Record<string, (args: string[], io: CommandIo) => Promise<Comman
   report: async (args, io) => (await import("./argv/report.ts")).reportCommand(args, io),
   merge: async (args, io) => (await import("./argv/merge.ts")).mergeCommand(args, io),
   proofs: async (args) => (await import("./argv/proofs.ts")).proofsCommand(args),
+  demo: async (args, io) => (await import("./argv/demo.ts")).demoCommand(args, io),
 };
 
 function version(): string {

@@ -15,6 +15,15 @@ export function parseFlags<T extends Options>(command: string, args: string[], o
   }
 }
 
+/** `--pass-env NAME` (repeatable): the flag every command that runs target code takes. */
+export const passEnvFlag = { "pass-env": { type: "string", multiple: true } } as const;
+
+/** The hook command's CLI: `--build` (the repo's own build, cached per tree) or `--cli PATH`. */
+export const hookCliFlags = {
+  build: { type: "boolean", default: false },
+  cli: { type: "string" },
+} as const;
+
 export function positiveSeconds(
   flag: string,
   value: string | undefined,

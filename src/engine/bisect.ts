@@ -1,10 +1,12 @@
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { linkInstalledModules } from "../checkout/dependencies.ts";
-import { commitSubject, git } from "../checkout/git.ts";
+import { commitSubject, git, gitEnv } from "../checkout/git.ts";
 import { openTarget } from "../checkout/open-target.ts";
 import { addWorktree, resolveRef } from "../checkout/worktree.ts";
 import { relayProofError } from "../errors.ts";
 import { spawnGroup } from "../process/spawn-group.ts";
+import { checkPassEnv } from "../process/target-env.ts";
 import { proofLine } from "../result/proof-lines.ts";
 import { type BisectResult, resultSchema } from "../result/types.ts";
 import { loadDefinition } from "../scenario/load-definition.ts";
@@ -18,6 +20,11 @@ export interface BisectOptions {
   module?: string;
   node?: string;
   timeoutMs?: number;
+  /** `--pass-env`: variables to give the target beyond the allowlist, at every step. */
+  passEnv?: readonly string[];
+  /** `--build` / `--cli`: also run the hook-command paths, at the endpoints and at every step. */
+  build?: boolean;
+  cli?: string;
   command?: string[];
   onProgress?: (message: string) => void;
   signal?: AbortSignal;
@@ -42,7 +49,10 @@ async function isAncestor(root: string, older: string, newer: string): Promise<b
  */
 export async function bisectProof(options: BisectOptions): Promise<BisectResult> {
   const started = Date.now();
-  const { definition } = await loadDefinition(options.proof ?? "native-hook-relay");
+  const passEnv = checkPassEnv(options.passEnv);
+  const { definition, spec } = await loadDefinition(options.proof ?? "native-hook-relay");
+  // Steps run inside the worktree: a proof file is passed on by its absolute path.
+  const proof = options.proof === undefined ? undefined : spec;
   const checkout = await openTarget({ repo: options.repo });
   const root = checkout.root;
   const good = await resolveRef(root, options.good);
@@ -67,10 +77,13 @@ export async function bisectProof(options: BisectOptions): Promise<BisectResult>
       await git(worktree.path, ["checkout", "--quiet", "--detach", sha]);
       return runProof({
         repo: worktree.path,
-        proof: options.proof,
+        proof,
         module: options.module,
         node: options.node,
         timeoutMs: options.timeoutMs,
+        passEnv,
+        build: options.build,
+        cli: options.cli,
         tests: false,
         signal: options.signal,
       });
@@ -108,17 +121,20 @@ export async function bisectProof(options: BisectOptions): Promise<BisectResult>
     progress?.(`git bisect run: looking for the commit that ${direction} it`);
     const step = [process.execPath, binPath, "bisect-step", ...(direction === "fixed" ? ["--invert"] : [])];
     for (const [flag, value] of [
-      ["--proof", options.proof],
+      ["--proof", proof],
       ["--module", options.module],
       ["--node", options.node],
     ] as const) {
       if (value) step.push(flag, value);
     }
     if (options.timeoutMs) step.push("--timeout", String(options.timeoutMs / 1000));
+    for (const name of passEnv) step.push("--pass-env", name);
+    if (options.build) step.push("--build");
+    if (options.cli) step.push("--cli", resolve(options.cli));
     // Its own process group, killed on Ctrl-C before the worktree goes: no step outlives the run.
     const run = await spawnGroup("git", ["bisect", "run", ...step], {
       cwd: worktree.path,
-      env: { ...process.env, GIT_TERMINAL_PROMPT: "0" },
+      env: gitEnv(),
       timeoutMs: 6 * 60 * 60_000,
       signal: options.signal,
     });
@@ -147,8 +163,12 @@ export async function bisectProof(options: BisectOptions): Promise<BisectResult>
         `${first.sha} is the first commit where the proof ${direction === "fixed" ? "holds" : "fails"}`,
       );
     }
+    const proofFlag = proof ? ` --proof ${proof}` : "";
     const reproduce = first
-      ? [`relay-proof run --ref ${first.sha} --no-tests`, `relay-proof run --ref ${first.sha}^ --no-tests`]
+      ? [
+          `relay-proof run --ref ${first.sha} --no-tests${proofFlag}`,
+          `relay-proof run --ref ${first.sha}^ --no-tests${proofFlag}`,
+        ]
       : [];
     const verdict = first ? "found" : "cannot-test";
     return {

@@ -47,7 +47,7 @@ export function compareVerdict(
 /** Run the proof on a base and a head and say whether the fix is verified, as data. */
 export async function compareRefs(options: CompareOptions): Promise<CompareResult> {
   const started = Date.now();
-  const { definition } = await loadDefinition(options.proof ?? "native-hook-relay");
+  const { definition, spec } = await loadDefinition(options.proof ?? "native-hook-relay");
   const checkout = await openTarget({ repo: options.repo });
   // Resolve both refs before any work, so a typo fails fast and leaves nothing behind.
   const [baseSha, headSha] = [
@@ -64,6 +64,7 @@ export async function compareRefs(options: CompareOptions): Promise<CompareResul
     "--ref",
     sha,
     ...(options.tests === false ? ["--no-tests"] : []),
+    ...(options.proof ? ["--proof", spec] : []),
   ];
   const base = await runProof({ ...options, ref: options.base, command: sideCommand(baseSha) });
   progress?.(`head ${options.head} = ${headSha}`);

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolveNode } from "../checkout/node-toolchain.ts";
 import { readPackageJson } from "../checkout/open-target.ts";
 import { relayProofError } from "../errors.ts";
+import { makeTargetSandbox } from "../process/target-sandbox.ts";
 import { buildProofLines } from "../result/proof-lines.ts";
 import { exitCodes, type ProofResult, resultSchema } from "../result/types.ts";
 import { withTests } from "../result/verdict.ts";
@@ -92,6 +93,8 @@ export interface MergeOptions {
   repo?: string;
   node?: string;
   timeoutMs?: number;
+  /** `--pass-env`: variables to give the target's Vitest beyond the allowlist. */
+  passEnv?: readonly string[];
 }
 
 export async function mergeResults(
@@ -116,7 +119,7 @@ export async function mergeResults(
       );
     }
   }
-  const { definition } = await loadDefinition(first.proof.id);
+  const { definition } = await loadDefinition(first.proof.file ?? first.proof.id);
   const scenarioVerdicts = new Set(parts.map((part) => part.scenario.verdict));
   const scenario =
     scenarioVerdicts.size === 1
@@ -171,11 +174,13 @@ async function crossCheckWithVitest(
     nodeFlag: options.node,
     provision: true,
   });
+  // Merging loads the target's Vitest config: target code, so it runs sandboxed like the shards.
+  const sandbox = makeTargetSandbox("relay-proof-merge-", options.passEnv);
   const merged = await mergeBlobs(
-    { root, nodePath: node.path, vitestBin: vitest.path },
+    { root, nodePath: node.path, vitestBin: vitest.path, env: sandbox.env() },
     options.blobs as string,
     options.timeoutMs ?? 600_000,
-  );
+  ).finally(() => sandbox.remove());
   const problems = [...merged.errors];
   if (merged.total !== tests.total || merged.passed !== tests.passed) {
     problems.push(

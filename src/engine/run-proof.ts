@@ -1,11 +1,13 @@
 import { release as osRelease, type as osType } from "node:os";
-import { relative } from "node:path";
+import { join, relative } from "node:path";
 import { prepareDependencies } from "../checkout/dependencies.ts";
 import { locateModule } from "../checkout/module-path.ts";
 import { type NodeToolchain, resolveNode } from "../checkout/node-toolchain.ts";
 import { openTarget, type Target } from "../checkout/open-target.ts";
+import { type PreparedCli, prepareCli } from "../checkout/prepare-cli.ts";
 import { resolveTsxLoader, type TsxLoader } from "../checkout/tsx-loader.ts";
 import { addWorktree } from "../checkout/worktree.ts";
+import { checkPassEnv } from "../process/target-env.ts";
 import { buildProofLines } from "../result/proof-lines.ts";
 import { redact, secretValues } from "../result/sanitize.ts";
 import { exitCodes, type ProofResult, resultSchema } from "../result/types.ts";
@@ -41,6 +43,15 @@ export interface RunProofOptions {
   onChildOutput?: (stream: "stdout" | "stderr", chunk: string) => void;
   onShard?: (event: ShardEvent) => void;
   signal?: AbortSignal;
+  /**
+   * `--pass-env NAME`: variables to give the target's processes beyond the allowlist (PATH, locale,
+   * TZ, CI, proxy and CA settings). Everything else in this environment stays out of target code.
+   */
+  passEnv?: readonly string[];
+  /** `--build`: build the checkout's CLI with its own build (cached per tree) so hook commands can run. */
+  build?: boolean;
+  /** `--cli PATH`: run the hook commands through this CLI file. */
+  cli?: string;
 }
 
 export const defaultTimeoutMs = 180_000;
@@ -61,12 +72,14 @@ export interface TestsOptions {
 /** Prove one checkout: target -> scenario -> verdict -> proof lines, returned as data. */
 export async function runProof(options: RunProofOptions): Promise<ProofResult> {
   const started = Date.now();
-  const { definition, url } = await loadDefinition(options.proof ?? "native-hook-relay");
+  options = { ...options, passEnv: checkPassEnv(options.passEnv) };
+  const { definition, url, file } = await loadDefinition(options.proof ?? "native-hook-relay");
   const checkout = await openTarget({
     repo: options.repo,
     requireClean: options.requireClean && !options.ref,
   });
-  if (!options.ref) return proveTarget(options, definition, url, checkout, { started, root: checkout.root });
+  if (!options.ref)
+    return proveTarget(options, definition, url, checkout, { started, root: checkout.root, proofFile: file });
   const worktree = await addWorktree(checkout.root, options.ref);
   try {
     options.onProgress?.(`proving ${options.ref} (${worktree.sha}) in a temporary worktree`);
@@ -75,14 +88,18 @@ export async function runProof(options: RunProofOptions): Promise<ProofResult> {
       worktree: worktree.path,
       sha: worktree.sha,
       install: options.install ?? true,
+      passEnv: options.passEnv,
       onProgress: options.onProgress,
     });
     const target = await openTarget({ repo: worktree.path });
     return await proveTarget(options, definition, url, target, {
       started,
       root: checkout.root,
+      proofFile: file,
       ref: options.ref,
       dependencies: { mode: dependencies.mode, detail: dependencies.detail },
+      // Reused node_modules are links to the user's install: a build links that install directly.
+      modulesRoot: dependencies.mode === "installed" ? worktree.path : checkout.root,
     });
   } finally {
     await worktree.remove();
@@ -95,6 +112,10 @@ interface Provenance {
   root: string;
   ref?: string;
   dependencies?: { mode: "own" | "reused" | "installed"; detail: string };
+  /** `--proof FILE`: the proof's absolute path. */
+  proofFile?: string;
+  /** The checkout whose installed node_modules a --build links in (the user's, unless --ref installed). */
+  modulesRoot?: string;
 }
 
 async function proveTarget(
@@ -111,6 +132,7 @@ async function proveTarget(
   let node: NodeToolchain | undefined;
   let tsx: TsxLoader | undefined;
   let scenario: ScenarioResult;
+  let prepared: PreparedCli | undefined;
   if (!location.found) {
     scenario = emptyScenarioResult(`module not found at this commit (tried ${location.tried.join(", ")})`);
   } else {
@@ -124,19 +146,34 @@ async function proveTarget(
       options.onProgress?.(`warning: Node ${node.version} does not satisfy engines.node "${node.engines}"`);
     }
     tsx = resolveTsxLoader(target.root);
+    prepared = await prepareCli({
+      root: target.root,
+      head: target.head,
+      dirty: target.dirty,
+      modulesRoot: provenance.modulesRoot ?? target.root,
+      nodePath: node.path,
+      build: options.build ?? false,
+      cliFlag: options.cli,
+      passEnv: options.passEnv,
+      onProgress: options.onProgress,
+      signal: options.signal,
+    });
     options.onProgress?.(
       `running ${definition.id} with Node ${node.version} (${node.source}), tsx ${tsx.version} (${tsx.source})`,
     );
     scenario = await runScenario({
       definitionUrl: url,
-      repoRoot: target.root,
-      modulePath: location.path,
+      repoRoot: prepared.scenarioRoot,
+      modulePath: join(prepared.scenarioRoot, relative(target.root, location.path)),
+      cli: prepared.cli,
+      env: prepared.env,
       nodePath: node.path,
       tsxLoaderUrl: tsx.url,
       timeoutMs: options.timeoutMs ?? defaultTimeoutMs,
       onMessage: options.onChildMessage,
       onOutput: options.onChildOutput,
       signal: options.signal,
+      passEnv: options.passEnv,
     });
   }
 
@@ -157,6 +194,7 @@ async function proveTarget(
       onProgress: options.onProgress,
       onShard: options.onShard,
       signal: options.signal,
+      passEnv: options.passEnv,
     });
   }
 
@@ -167,7 +205,12 @@ async function proveTarget(
   const result: ProofResult = {
     schema: resultSchema,
     kind: "run",
-    proof: { id: definition.id, title: definition.title, behavior: definition.behavior },
+    proof: {
+      id: definition.id,
+      title: definition.title,
+      behavior: definition.behavior,
+      ...(provenance.proofFile ? { file: provenance.proofFile } : {}),
+    },
     environment: {
       os: `${osType()} ${osRelease()}`,
       arch: process.arch,
@@ -192,12 +235,32 @@ async function proveTarget(
       tsx: tsx?.version,
       tsxSource: tsx?.source,
     },
+    cli: prepared && {
+      entry: prepared.cli.entry && relative(prepared.scenarioRoot, prepared.cli.entry),
+      state: prepared.cli.state,
+      detail: prepared.cli.detail,
+      build: prepared.build && {
+        ok: prepared.build.ok,
+        tree: prepared.build.tree,
+        cached: prepared.build.cached,
+        durationMs: prepared.build.durationMs,
+        steps: prepared.build.steps.map((step) => ({
+          command: step.command.map((arg) => (arg === node?.path ? "node" : arg)),
+          durationMs: step.durationMs,
+        })),
+      },
+    },
     scenario: {
       verdict: scenarioOutcome.verdict,
       reasons: scenarioOutcome.reasons.map((reason) => redact(reason, secrets)),
       notTested: scenarioOutcome.notTested,
       info: scenario.info,
-      checks: scenario.checks.map((check) => ({ ...check, value: redact(check.value, secrets) })),
+      checks: scenario.checks.map((check) => ({
+        ...check,
+        value: redact(check.value, secrets),
+        ...(check.detail !== undefined ? { detail: redact(check.detail, secrets) } : {}),
+        ...(check.ran !== undefined ? { ran: redact(check.ran, secrets) } : {}),
+      })),
       cannotTest: scenario.cannotTest,
       timedOut: scenario.timedOut,
       exitCode: scenario.exitCode,

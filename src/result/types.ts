@@ -15,7 +15,8 @@ export const resultSchema = "relay-proof/result@1";
 export interface ProofResult {
   schema: typeof resultSchema;
   kind: "run";
-  proof: { id: string; title: string; behavior: string };
+  /** `file`: the proof's absolute path when it was loaded with `--proof FILE`. */
+  proof: { id: string; title: string; behavior: string; file?: string };
   /** Where it ran, for "Real environment tested". */
   environment: { os: string; arch: string; packageManager: string | undefined };
   target: {
@@ -38,6 +39,26 @@ export interface ProofResult {
     tsx: string | undefined;
     tsxSource: string | undefined;
   };
+  /**
+   * The CLI the hook commands ran (`entry` relative to the checkout, or to the build checkout), its state
+   * (`source`, `ready`, `none`, `stale`, `absent`: see docs/hook-command.md), and the --build that made it.
+   */
+  cli:
+    | {
+        entry: string | undefined;
+        state: string;
+        detail: string;
+        build:
+          | {
+              ok: boolean;
+              tree: string;
+              cached: boolean;
+              durationMs: number;
+              steps: { command: string[]; durationMs: number }[];
+            }
+          | undefined;
+      }
+    | undefined;
   scenario: {
     /** The live scenario's own verdict, before the tests are folded in. */
     verdict: Verdict;

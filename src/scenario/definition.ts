@@ -12,6 +12,8 @@ export interface CheckOutcome {
   value: string;
   /** Extra context for reports (one line). */
   detail?: string;
+  /** The exact command line the check ran (a hook command), recorded in the JSON result. */
+  ran?: string;
 }
 
 export interface CheckSpec {
@@ -31,6 +33,20 @@ export interface ShellResult {
   stderr: string;
 }
 
+/**
+ * The checkout's CLI as the engine found it before the scenario started: `source` runs without a build,
+ * `ready` has a build of this very commit; `none`, `stale` and `absent` mean a command it runs would not
+ * be evidence (no build, a build of another commit, no CLI), so a scenario skips it with `detail`.
+ */
+export type CliState = "source" | "ready" | "none" | "stale" | "absent";
+
+export interface CliInfo {
+  /** Absolute path of the CLI file; the child's process.argv[1] is set to it (it poses as the CLI). */
+  entry: string | undefined;
+  state: CliState;
+  detail: string;
+}
+
 /** What a scenario can do inside the child process. */
 export interface ScenarioContext {
   /** Absolute path of the target checkout. */
@@ -39,6 +55,8 @@ export interface ScenarioContext {
   readonly modulePath: string;
   /** The child's private temp dir (also its TMPDIR). */
   readonly tmpDir: string;
+  /** The checkout's CLI: run a command that goes through it only when `state` is `source` or `ready`. */
+  readonly cli: CliInfo;
   /** Import `path` (default: the main module) as a distinct module instance named `instance`. */
   load(instance: string, path?: string): Promise<Record<string, unknown>>;
   /** Absolute path of a file relative to the repo root, or undefined when it does not exist. */

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { relayProofError } from "../errors.ts";
+import { defaultExport } from "./default-export.ts";
 import type { ProofDefinition } from "./definition.ts";
 import { siblingModule } from "./sibling.ts";
 
@@ -9,6 +10,10 @@ export interface LoadedDefinition {
   definition: ProofDefinition;
   /** URL the scenario child imports. */
   url: string;
+  /** The absolute path of a proof loaded from a file (`--proof FILE`); undefined for an id from proofs/. */
+  file: string | undefined;
+  /** What `--proof` must say to load this proof again from any directory: the id, or the absolute path. */
+  spec: string;
 }
 
 function proofFile(id: string): string {
@@ -25,19 +30,106 @@ export function listProofs(): string[] {
     .sort();
 }
 
-export async function loadDefinition(id: string): Promise<LoadedDefinition> {
-  const file = proofFile(id);
-  if (!/^[a-z0-9-]+$/.test(id) || !existsSync(file)) {
+const typeScript = /\.[cm]?ts$/;
+
+/** `--proof` names a file (anything with a slash or a script extension), else an id from proofs/. */
+export function isProofPath(spec: string): boolean {
+  return /[/\\]/.test(spec) || /\.[cm]?[jt]s$/.test(spec);
+}
+
+/**
+ * Load a proof by id (proofs/) or from a file (`--proof FILE`, relative to `cwd`). A file that is
+ * missing, throws on import, has no default export or is not a proof definition is a usage error
+ * whose hint names the fix.
+ */
+export async function loadDefinition(spec: string, cwd = process.cwd()): Promise<LoadedDefinition> {
+  if (isProofPath(spec)) return loadProofFile(resolve(cwd, spec));
+  const file = proofFile(spec);
+  if (!/^[a-z0-9-]+$/.test(spec) || !existsSync(file)) {
     throw relayProofError(
       "UNKNOWN_PROOF",
-      `unknown proof "${id}"`,
-      `choose one of: ${listProofs().join(", ")}`,
+      `unknown proof "${spec}"`,
+      `choose one of: ${listProofs().join(", ")}, or pass a proof file (--proof ./my-proof.ts)`,
     );
   }
   const url = pathToFileURL(file).href;
   const module = (await import(url)) as { default?: ProofDefinition };
   if (!module.default || typeof module.default.scenario !== "function") {
-    throw relayProofError("INTERNAL", `proofs/${id} does not export a proof definition`);
+    throw relayProofError("INTERNAL", `proofs/${spec} does not export a proof definition`);
   }
-  return { definition: module.default, url };
+  return { definition: module.default, url, file: undefined, spec };
+}
+
+const guide = "see docs/writing-a-proof.md";
+
+async function loadProofFile(file: string): Promise<LoadedDefinition> {
+  if (!existsSync(file)) {
+    throw relayProofError(
+      "BAD_PROOF",
+      `proof file ${file} does not exist`,
+      "check the path; a relative path is resolved from the current directory",
+    );
+  }
+  const url = pathToFileURL(file).href;
+  let module: { default?: unknown };
+  try {
+    module = (await importProof(url)) as { default?: unknown };
+  } catch (error) {
+    const message = (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+    throw relayProofError(
+      "BAD_PROOF",
+      `proof file ${file} throws on import: ${message}`,
+      `run "${typeScript.test(file) ? "npx tsx" : "node"} ${file}" to see the stack; a proof's top level only defines, the scenario does the work`,
+    );
+  }
+  const definition = defaultExport(module);
+  if (definition === undefined) {
+    throw relayProofError(
+      "BAD_PROOF",
+      `proof file ${file} has no default export`,
+      "end it with: export default defineProof({ id, title, ... })",
+    );
+  }
+  const problem = shapeProblem(definition);
+  if (problem) {
+    throw relayProofError("BAD_PROOF", `proof file ${file} is not a proof definition: ${problem}`, guide);
+  }
+  return { definition: definition as ProofDefinition, url, file, spec: file };
+}
+
+type Tsx = { import: (specifier: string, parentUrl: string) => Promise<unknown> };
+let tsx: Promise<Tsx> | undefined;
+
+/** TypeScript through tsx (one namespaced loader per process, so it leaves other imports alone); JS as is. */
+async function importProof(url: string): Promise<unknown> {
+  if (!typeScript.test(new URL(url).pathname)) return import(url);
+  tsx ??= import("tsx/esm/api").then((api) => api.register({ namespace: "relay-proof-proofs" }));
+  return (await tsx).import(url, import.meta.url);
+}
+
+const isStringArray = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((item) => typeof item === "string" && item !== "");
+
+/** The first field that does not match the contract in definition.ts, described in a few words. */
+export function shapeProblem(value: unknown): string | undefined {
+  if (typeof value !== "object" || value === null)
+    return `the default export is ${typeof value}, not an object`;
+  const proof = value as Record<string, unknown>;
+  const text = (key: string) => typeof proof[key] === "string" && proof[key] !== "";
+  if (!text("id")) return "id must be a non-empty string";
+  if (!/^[a-z0-9][a-z0-9.-]*$/.test(proof.id as string))
+    return `id "${String(proof.id)}" must be lower-case letters, digits, dots and dashes`;
+  if (!text("title")) return "title must be a non-empty string";
+  if (!text("behavior")) return "behavior must be a non-empty string (one paragraph for the PR)";
+  const module = proof.module as { candidates?: unknown } | undefined;
+  if (typeof module !== "object" || module === null || !isStringArray(module.candidates))
+    return "module.candidates must be an array of paths relative to the repo root";
+  if (module.candidates.length === 0) return "module.candidates must name at least one path";
+  if (!isStringArray(proof.requiredChecks)) return "requiredChecks must be an array of check keys";
+  // A proof without required checks would hold without having checked anything.
+  if (proof.requiredChecks.length === 0) return "requiredChecks must name at least one check";
+  if (!isStringArray(proof.summaryInfo)) return "summaryInfo must be an array of info keys (may be empty)";
+  if (!isStringArray(proof.tests)) return "tests must be an array of test files (may be empty)";
+  if (typeof proof.scenario !== "function") return "scenario must be a function (ctx) => Promise<void>";
+  return undefined;
 }

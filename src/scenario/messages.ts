@@ -1,6 +1,6 @@
 // Messages the scenario child sends to the engine over IPC, as a discriminated union.
 
-import type { CheckSpec, CheckStatus } from "./definition.ts";
+import type { CheckSpec, CheckStatus, CliInfo } from "./definition.ts";
 
 export interface ChildConfig {
   definitionUrl: string;
@@ -9,6 +9,8 @@ export interface ChildConfig {
   tmpDir: string;
   /** Per-check timeout for shell commands the scenario runs. */
   shellTimeoutMs: number;
+  /** The checkout's CLI; the child sets process.argv[1] to its entry before any target code loads. */
+  cli: CliInfo;
 }
 
 export const childConfigEnv = "RELAY_PROOF_CHILD_CONFIG";
@@ -17,7 +19,14 @@ export type ChildMessage =
   | { type: "hello"; node: string; pid: number }
   | { type: "info"; key: string; value: string }
   | { type: "check-start"; key: string }
-  | ({ type: "check"; status: CheckStatus; value: string; detail?: string; durationMs: number } & CheckSpec)
+  | ({
+      type: "check";
+      status: CheckStatus;
+      value: string;
+      detail?: string;
+      ran?: string;
+      durationMs: number;
+    } & CheckSpec)
   | { type: "cannot-test"; reason: string }
   | { type: "error"; message: string; stack?: string }
   | { type: "done"; activeResources: string[]; leftoverShellProcesses: number };

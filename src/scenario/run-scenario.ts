@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, symlinkSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { spawnGroup } from "../process/spawn-group.ts";
-import { makeTempDir } from "../process/temp-dir.ts";
-import type { CheckSpec, CheckStatus } from "./definition.ts";
+import { makeTargetSandbox } from "../process/target-sandbox.ts";
+import type { CheckSpec, CheckStatus, CliInfo } from "./definition.ts";
 import { type ChildConfig, type ChildMessage, childConfigEnv, isChildMessage } from "./messages.ts";
 import { siblingModule } from "./sibling.ts";
 
@@ -11,6 +11,7 @@ export interface CheckResult extends CheckSpec {
   status: CheckStatus;
   value: string;
   detail?: string;
+  ran?: string;
   durationMs: number;
 }
 
@@ -66,6 +67,12 @@ export interface RunScenarioOptions {
   onMessage?: (message: ChildMessage) => void;
   onOutput?: (stream: "stdout" | "stderr", chunk: string) => void;
   signal?: AbortSignal;
+  /** `--pass-env`: variables the caller chose to give the target beyond the allowlist. */
+  passEnv?: readonly string[];
+  /** The checkout's CLI the child poses as (process.argv[1]) and its hook commands run. */
+  cli: CliInfo;
+  /** Variables relay-proof sets for this run (e.g. `<NAME>_CLI_PATH` from --cli). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** tsx keeps its compile cache under TMPDIR; link the shared one into the private TMPDIR so runs stay warm. */
@@ -80,39 +87,15 @@ function linkTsxCache(privateTmp: string): void {
   }
 }
 
-function childEnv(home: string, tmp: string, repoRoot: string, config: ChildConfig): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of Object.keys(env)) {
-    if (key.startsWith("RELAY_PROOF_") || key === "NODE_OPTIONS" || key.startsWith("VITEST")) delete env[key];
-  }
-  const tsconfig = join(repoRoot, "tsconfig.json");
-  return {
-    ...env,
-    HOME: home,
-    TMPDIR: tmp,
-    TMP: tmp,
-    TEMP: tmp,
-    XDG_CONFIG_HOME: join(home, ".config"),
-    XDG_CACHE_HOME: join(home, ".cache"),
-    XDG_STATE_HOME: join(home, ".local", "state"),
-    NO_COLOR: "1",
-    FORCE_COLOR: "0",
-    ...(existsSync(tsconfig) ? { TSX_TSCONFIG_PATH: tsconfig } : {}),
-    [childConfigEnv]: JSON.stringify(config),
-  };
-}
-
 /**
  * Run a proof's scenario in a child Node process in the target's context: from the repo root, with
- * the target's tsx, a private HOME and TMPDIR (removed afterwards), and a timeout on the whole group.
+ * the target's tsx, a private HOME and TMPDIR (removed afterwards), an allowlisted environment (no
+ * caller secrets), and a timeout on the whole group.
  */
 export async function runScenario(options: RunScenarioOptions): Promise<ScenarioResult> {
-  const sandbox = makeTempDir("relay-proof-run-");
+  const sandbox = makeTargetSandbox("relay-proof-run-", options.passEnv);
   try {
-    const home = join(sandbox.path, "home");
-    const tmp = join(sandbox.path, "tmp");
-    mkdirSync(home);
-    mkdirSync(tmp);
+    const tmp = sandbox.tmp;
     linkTsxCache(tmp);
     const config: ChildConfig = {
       definitionUrl: options.definitionUrl,
@@ -120,7 +103,9 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       modulePath: options.modulePath,
       tmpDir: tmp,
       shellTimeoutMs: Math.max(1000, options.timeoutMs - 1000),
+      cli: options.cli,
     };
+    const tsconfig = join(options.repoRoot, "tsconfig.json");
     const result = emptyScenarioResult();
     let running: string | undefined;
     const onMessage = (raw: unknown) => {
@@ -161,7 +146,11 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       ["--import", options.tsxLoaderUrl, siblingModule(import.meta.url, "./child/main")],
       {
         cwd: options.repoRoot,
-        env: childEnv(home, tmp, options.repoRoot, config),
+        env: sandbox.env({
+          ...options.env,
+          ...(existsSync(tsconfig) ? { TSX_TSCONFIG_PATH: tsconfig } : {}),
+          [childConfigEnv]: JSON.stringify(config),
+        }),
         timeoutMs: options.timeoutMs,
         onMessage,
         onOutput: options.onOutput,

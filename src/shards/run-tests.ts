@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import { makeTargetSandbox } from "../process/target-sandbox.ts";
 import type { BlobMerge } from "./merge-blobs.ts";
 import { planShards, type ShardPlan } from "./plan.ts";
 import { relatedTests } from "./related-tests.ts";
@@ -48,6 +49,8 @@ export interface RunTestsOptions {
   /** Shard starts and ends as data, for a live view on a terminal. */
   onShard?: (event: ShardEvent) => void;
   signal?: AbortSignal;
+  /** `--pass-env`: variables the caller chose to give the target beyond the allowlist. */
+  passEnv?: readonly string[];
 }
 
 export type ShardEvent =
@@ -79,8 +82,20 @@ export function summarizeTests(result: Pick<TestsResult, "passed" | "total" | "s
   return `${result.passed}/${result.total} shards=${result.shardCount}`;
 }
 
-/** Select, route, shard and run the focused tests with the checkout's own Vitest. */
+/**
+ * Select, route, shard and run the focused tests with the checkout's own Vitest, in a private HOME and
+ * TMPDIR with an allowlisted environment (the tests are target code).
+ */
 export async function runTests(options: RunTestsOptions): Promise<TestsResult> {
+  const sandbox = makeTargetSandbox("relay-proof-tests-", options.passEnv);
+  try {
+    return await runTestsIn(options, sandbox.env());
+  } finally {
+    sandbox.remove();
+  }
+}
+
+async function runTestsIn(options: RunTestsOptions, env: NodeJS.ProcessEnv): Promise<TestsResult> {
   const started = performance.now();
   const progress = options.onProgress ?? (() => {});
   const base: TestsResult = {
@@ -104,7 +119,7 @@ export async function runTests(options: RunTestsOptions): Promise<TestsResult> {
   });
   const vitest = resolveVitestBin(options.root);
   const context = vitest
-    ? { root: options.root, nodePath: options.nodePath, vitestBin: vitest.path }
+    ? { root: options.root, nodePath: options.nodePath, vitestBin: vitest.path, env }
     : undefined;
   const selection = await selectTests({
     root: options.root,

@@ -4,15 +4,13 @@ export interface VitestContext {
   root: string;
   nodePath: string;
   vitestBin: string;
+  /** The target's allowlisted environment with a private HOME and TMPDIR (see target-sandbox.ts). */
+  env: NodeJS.ProcessEnv;
 }
 
-/** The environment Vitest runs in: non-interactive, no colour, CI-like, no inherited Vitest state. */
-export function vitestEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of Object.keys(env)) {
-    if (key.startsWith("VITEST") || key === "NODE_OPTIONS" || key === "TEST") delete env[key];
-  }
-  return { ...env, CI: "1", NO_COLOR: "1", FORCE_COLOR: "0", ...extra };
+/** The environment Vitest runs in: the target's allowlist, non-interactive, no colour, CI-like. */
+export function vitestEnv(base: NodeJS.ProcessEnv, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...base, CI: "1", NO_COLOR: "1", FORCE_COLOR: "0", ...extra };
 }
 
 /** Run the checkout's Vitest CLI with the target's Node, as a killable process group. */
@@ -23,7 +21,7 @@ export function runVitest(
 ): Promise<SpawnGroupResult> {
   return spawnGroup(context.nodePath, [context.vitestBin, ...args], {
     cwd: context.root,
-    env: vitestEnv(options.env),
+    env: vitestEnv(context.env, options.env),
     timeoutMs: options.timeoutMs,
     signal: options.signal,
     maxBuffer: 256 * 1024,
@@ -32,13 +30,13 @@ export function runVitest(
 
 /** Run a small ES module script with the target's Node from the repo root; stdout is its answer. */
 export function runNodeScript(
-  context: Pick<VitestContext, "root" | "nodePath">,
+  context: Pick<VitestContext, "root" | "nodePath" | "env">,
   script: string,
   options: { timeoutMs: number; signal?: AbortSignal },
 ): Promise<SpawnGroupResult> {
   return spawnGroup(context.nodePath, ["--input-type=module", "-e", script], {
     cwd: context.root,
-    env: vitestEnv(),
+    env: vitestEnv(context.env),
     timeoutMs: options.timeoutMs,
     signal: options.signal,
   });

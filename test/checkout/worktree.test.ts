@@ -1,4 +1,5 @@
-import { existsSync } from "node:fs";
+import { chmodSync, existsSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { git } from "../../src/checkout/git.ts";
 import { addWorktree } from "../../src/checkout/worktree.ts";
@@ -30,5 +31,17 @@ describe("addWorktree", () => {
     expect(
       (await git(repo.root, ["worktree", "list", "--porcelain"])).stdout.match(/^worktree /gm),
     ).toHaveLength(1);
+  });
+
+  it("runs no git hook the checked-out head ships (a versioned core.hooksPath)", async () => {
+    const repo = fixtureRepo();
+    const marker = join(repo.root, "..", `hook-ran-${Date.now()}`);
+    repo.write("git-hooks/post-checkout", `#!/bin/sh\ntouch "${marker}"\n`);
+    chmodSync(join(repo.root, "git-hooks/post-checkout"), 0o755);
+    const head = repo.commit("ship a post-checkout hook");
+    await git(repo.root, ["config", "core.hooksPath", "git-hooks"]);
+    const worktree = await addWorktree(repo.root, head);
+    await worktree.remove();
+    expect(existsSync(marker)).toBe(false);
   });
 });

@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
-import { describe, expect, it } from "vitest";
+import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it, vi } from "vitest";
 import { relayModulePath } from "../../fixtures/build-fixture-repo.ts";
 import { hangingRelay, interrupt, proofLines, runCli } from "../helpers/cli.ts";
 import { fixtureRepo, leftoversIn, tempDir } from "../helpers/fixture-repo.ts";
@@ -16,6 +18,23 @@ async function processesUsing(path: string): Promise<string[]> {
     child.on("close", () => resolve(out));
   });
   return ps.split("\n").filter((line) => line.includes(path) && !/^\s*\d+\s+Z/.test(line));
+}
+
+/** Live processes whose working directory is under `dir` (the build runs in the cache entry). */
+function processesIn(dir: string): number[] {
+  return readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        return (
+          readlinkSync(`/proc/${pid}/cwd`).startsWith(dir) &&
+          !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, "utf8"))
+        );
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 describe("fault matrix (end to end)", () => {
@@ -58,6 +77,26 @@ describe("fault matrix (end to end)", () => {
     expect(leftoversIn(tmp)).toEqual([]);
     expect(await repoState(repo.root)).toEqual(before);
     await expect.poll(() => processesUsing(tmp), { timeout: 5000 }).toEqual([]);
+  });
+
+  it("cleans up and exits 130 on Ctrl-C during a --build: no half-written cache entry, no process", async () => {
+    const repo = fixtureRepo({ cli: "dist" });
+    repo.write("scripts/tsdown-build.mjs", 'console.log("compiling"); setInterval(() => {}, 1000);\n');
+    repo.commit("a build that takes forever");
+    const cache = tempDir("relay-proof-cache-");
+    vi.stubEnv("RELAY_PROOF_CACHE_DIR", cache);
+    const tmp = tempDir();
+    const result = await interrupt(
+      ["run", "--repo", repo.root, "--build", "--no-tests"],
+      "--build: running",
+      tmp,
+    );
+    expect(result.exitCode).toBe(130);
+    expect(result.stderr).toContain("interrupted by SIGINT; cleaned up");
+    expect(leftoversIn(tmp)).toEqual([]);
+    expect(existsSync(join(cache, "builds")) ? readdirSync(join(cache, "builds")) : []).toEqual([]);
+    await expect.poll(() => processesIn(cache), { timeout: 5000 }).toEqual([]);
+    expect((await repoState(repo.root)).status).toBe("");
   });
 
   it("runs two proofs of one repo at the same time without sharing bridge records or temp dirs", async () => {

@@ -146,7 +146,18 @@ describe("relay-proof usage errors", () => {
       /^relay-proof: --no-tests and --tests contradict each other/,
     ],
     [["merge", "/nonexistent/shard.json"], /^relay-proof: cannot read \/nonexistent\/shard\.json: ENOENT/],
-    [["run", "--proof", "nope"], /^relay-proof: unknown proof "nope" \(choose one of: native-hook-relay\)$/],
+    [
+      ["run", "--pass-env", "A=B"],
+      /^relay-proof: --pass-env needs an environment variable name, got "A=B" \(give one name per flag/,
+    ],
+    [
+      ["bisect", "--good", "HEAD", "--bad", "HEAD~1", "--pass-env", "no way"],
+      /^relay-proof: --pass-env needs an environment variable name, got "no way"/,
+    ],
+    [
+      ["run", "--proof", "nope"],
+      /^relay-proof: unknown proof "nope" \(choose one of: native-hook-relay, or pass a proof file \(--proof \.\/my-proof\.ts\)\)$/,
+    ],
   ])("%j exits 2 with one line naming the fix", async (args, message) => {
     const result = await run(args);
     expect(result.exitCode).toBe(2);

@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { relayModulePath } from "../../fixtures/build-fixture-repo.ts";
 import { runProof } from "../../src/engine/run-proof.ts";
 import { fixtureRepo } from "../helpers/fixture-repo.ts";
@@ -104,18 +104,17 @@ describe("runProof on targets that cannot be tested fairly", () => {
     expect(result.proofLines.join("\n")).not.toContain("\u001b");
   });
 
-  it("redacts secret environment values that reach an error message", async () => {
-    process.env.OPENCLAW_GATEWAY_TOKEN = "tok-7f3a9c1e5b";
-    try {
-      const repo = fixtureRepo({
-        moduleSource: relayWhoseInvoke('throw new Error("denied " + process.env.OPENCLAW_GATEWAY_TOKEN);'),
-      });
-      const result = await runProof({ repo: repo.root, tests: false });
-      expect(JSON.stringify(result)).not.toContain("tok-7f3a9c1e5b");
-      expect(result.proofLines).toContain("[proof] duplicate-module-invoke=error:denied [redacted]");
-    } finally {
-      delete process.env.OPENCLAW_GATEWAY_TOKEN;
-    }
+  it("redacts a secret the caller passed with --pass-env when it reaches an error message", async () => {
+    vi.stubEnv("OPENCLAW_GATEWAY_TOKEN", "tok-7f3a9c1e5b");
+    const repo = fixtureRepo({
+      moduleSource: relayWhoseInvoke('throw new Error("denied " + process.env.OPENCLAW_GATEWAY_TOKEN);'),
+    });
+    const withheld = await runProof({ repo: repo.root, tests: false });
+    expect(withheld.proofLines).toContain("[proof] duplicate-module-invoke=error:denied undefined");
+
+    const passed = await runProof({ repo: repo.root, tests: false, passEnv: ["OPENCLAW_GATEWAY_TOKEN"] });
+    expect(JSON.stringify(passed)).not.toContain("tok-7f3a9c1e5b");
+    expect(passed.proofLines).toContain("[proof] duplicate-module-invoke=error:denied [redacted]");
   });
 });
 

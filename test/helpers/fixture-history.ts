@@ -1,5 +1,6 @@
 import { onTestFinished } from "vitest";
 import {
+  createDemoHistory,
   createFixHistory,
   createRegressionHistory,
   type FixtureHistory,
@@ -14,6 +15,12 @@ export function fixHistory(): FixtureHistory {
 
 export function regressionHistory(): FixtureHistory {
   const history = createRegressionHistory();
+  onTestFinished(() => history.repo.remove());
+  return history;
+}
+
+export function demoHistory(): FixtureHistory {
+  const history = createDemoHistory();
   onTestFinished(() => history.repo.remove());
   return history;
 }

@@ -71,7 +71,8 @@ const expectations: Partial<Record<Variant, Expected>> = {
     lines: {
       "duplicate-module-invoke": "error:native hook relay not found",
       "duplicate-module-invoke.bridge": "skipped",
-      "duplicate-module-invoke.command": "error:native hook relay bridge not found",
+      // The hook command goes to a gateway (ECONNREFUSED): not evidence either way.
+      "duplicate-module-invoke.command": "skipped",
       "stale-generation-error": randomIds,
       "stale-generation-error.bridge": randomIds,
       "stale-generation-error.command": randomIds,
@@ -118,7 +119,7 @@ describe("the native hook relay proof", () => {
   describe.each(Object.entries(expectations) as [Variant, Expected][])(
     "on the %s fixture",
     (variant, expected) => {
-      it("reports every path on its own line and reaches the right verdict", async () => {
+      it(`reports every path on its own line and ${expected.verdict}`, async () => {
         const repo = fixtureRepo({ variant, brand: expected.brand });
         const result = await runProof({ repo: repo.root, tests: false });
 

@@ -64,6 +64,8 @@ describe("scripts/vm-proof.mjs against a fixture repo served by file://", () => 
     expect(JSON.parse(readFileSync(join(artifacts, "proof.json"), "utf8")).target.head).toBe(sha);
     expect(readFileSync(join(artifacts, "proof.md"), "utf8")).toContain("## Real behavior proof");
     expect(readFileSync(join(artifacts, "run.log"), "utf8")).toContain("installing with npm ci");
+    // A fresh VM has no dist/: the CLI is built (this fixture's runs from source, so nothing to build).
+    expect(readFileSync(join(artifacts, "run.log"), "utf8")).toMatch(/relay-proof run .* --build/);
     expect(leftoversIn(tmp)).toEqual([]);
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { targetEnv } from "../../src/process/target-env.ts";
 import { routeTests, wrapperModule } from "../../src/shards/route.ts";
 import { resolveVitestBin } from "../../src/shards/vitest-bin.ts";
 import { fixtureRepo } from "../helpers/fixture-repo.ts";
@@ -30,7 +31,7 @@ export function buildVitestRunPlans(args) {
 function context(root: string) {
   const vitest = resolveVitestBin(root);
   if (!vitest) throw new Error("fixture has no vitest");
-  return { root, nodePath: process.execPath, vitestBin: vitest.path };
+  return { root, nodePath: process.execPath, vitestBin: vitest.path, env: targetEnv() };
 }
 
 describe("routeTests", () => {

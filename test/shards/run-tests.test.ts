@@ -91,6 +91,7 @@ describe("runTests", () => {
     expect(result.selection.source).toBe("changed");
     expect([...result.selection.files].sort()).toEqual([
       "extensions/codex/src/app-server/native-hook-relay.test.ts",
+      "src/agents/harness/env-probe.test.ts",
       "src/agents/harness/native-hook-relay.test.ts",
       "src/cli/native-hook-relay-cli.test.ts",
       "src/gateway/server-methods/native-hook-relay.test.ts",

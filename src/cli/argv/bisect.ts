@@ -3,7 +3,7 @@ import { runProof } from "../../engine/run-proof.ts";
 import { isRelayProofError, relayProofError, usageCodes } from "../../errors.ts";
 import { bisectHelp } from "../help.ts";
 import { checkOutputFlags, emitReport, outputFlags } from "../output.ts";
-import { noPositionals, parseFlags, positiveSeconds } from "../parse.ts";
+import { hookCliFlags, noPositionals, parseFlags, passEnvFlag, positiveSeconds } from "../parse.ts";
 import type { CommandIo, CommandOutcome } from "./types.ts";
 
 export async function bisectCommand(args: string[], io: CommandIo): Promise<CommandOutcome> {
@@ -14,6 +14,8 @@ export async function bisectCommand(args: string[], io: CommandIo): Promise<Comm
     proof: { type: "string" },
     module: { type: "string" },
     node: { type: "string" },
+    ...passEnvFlag,
+    ...hookCliFlags,
     timeout: { type: "string" },
     ...outputFlags,
     quiet: { type: "boolean", default: false },
@@ -36,6 +38,9 @@ export async function bisectCommand(args: string[], io: CommandIo): Promise<Comm
     proof: values.proof,
     module: values.module,
     node: values.node,
+    passEnv: values["pass-env"],
+    build: values.build,
+    cli: values.cli,
     timeoutMs: positiveSeconds("--timeout", values.timeout, "bisect"),
     command: ["relay-proof", "bisect", ...args],
     onProgress: values.quiet ? undefined : (message) => io.stderr(`relay-proof: ${message}\n`),
@@ -55,6 +60,8 @@ export async function bisectStepCommand(args: string[], io: CommandIo): Promise<
     proof: { type: "string" },
     module: { type: "string" },
     node: { type: "string" },
+    ...passEnvFlag,
+    ...hookCliFlags,
     timeout: { type: "string" },
   });
   try {
@@ -63,6 +70,9 @@ export async function bisectStepCommand(args: string[], io: CommandIo): Promise<
       proof: values.proof,
       module: values.module,
       node: values.node,
+      passEnv: values["pass-env"],
+      build: values.build,
+      cli: values.cli,
       timeoutMs: positiveSeconds("--timeout", values.timeout, "bisect"),
       tests: false,
       signal: io.signal,

@@ -2,7 +2,7 @@ import { compareRefs } from "../../engine/compare.ts";
 import { relayProofError } from "../../errors.ts";
 import { compareHelp } from "../help.ts";
 import { checkOutputFlags, emitReport, outputFlags } from "../output.ts";
-import { noPositionals, parseFlags, positiveSeconds } from "../parse.ts";
+import { hookCliFlags, noPositionals, parseFlags, passEnvFlag, positiveSeconds } from "../parse.ts";
 import type { CommandIo, CommandOutcome } from "./types.ts";
 
 export async function compareCommand(args: string[], io: CommandIo): Promise<CommandOutcome> {
@@ -13,6 +13,8 @@ export async function compareCommand(args: string[], io: CommandIo): Promise<Com
     proof: { type: "string" },
     module: { type: "string" },
     node: { type: "string" },
+    ...passEnvFlag,
+    ...hookCliFlags,
     install: { type: "boolean", default: true },
     tests: { type: "boolean", default: true },
     timeout: { type: "string" },
@@ -37,6 +39,9 @@ export async function compareCommand(args: string[], io: CommandIo): Promise<Com
     proof: values.proof,
     module: values.module,
     node: values.node,
+    passEnv: values["pass-env"],
+    build: values.build,
+    cli: values.cli,
     install: values.install,
     tests: values.tests ? undefined : false,
     timeoutMs: positiveSeconds("--timeout", values.timeout, "compare"),

@@ -1,7 +1,7 @@
 import { mergeResults } from "../../engine/merge-results.ts";
 import { mergeHelp } from "../help.ts";
 import { checkOutputFlags, emitReport, outputFlags } from "../output.ts";
-import { parseFlags } from "../parse.ts";
+import { parseFlags, passEnvFlag } from "../parse.ts";
 import type { CommandIo, CommandOutcome } from "./types.ts";
 
 export async function mergeCommand(args: string[], io: CommandIo): Promise<CommandOutcome> {
@@ -9,6 +9,7 @@ export async function mergeCommand(args: string[], io: CommandIo): Promise<Comma
     blobs: { type: "string" },
     repo: { type: "string" },
     node: { type: "string" },
+    ...passEnvFlag,
     ...outputFlags,
     help: { type: "boolean", short: "h", default: false },
   });
@@ -18,6 +19,7 @@ export async function mergeCommand(args: string[], io: CommandIo): Promise<Comma
     blobs: values.blobs,
     repo: values.repo,
     node: values.node,
+    passEnv: values["pass-env"],
   });
   return emitReport(result, values, io);
 }

@@ -1,6 +1,6 @@
 import { listProofs, loadDefinition } from "../../scenario/load-definition.ts";
 import { proofsHelp } from "../help.ts";
-import { noPositionals, parseFlags } from "../parse.ts";
+import { parseFlags } from "../parse.ts";
 import type { CommandOutcome } from "./types.ts";
 
 export async function proofsCommand(args: string[]): Promise<CommandOutcome> {
@@ -8,12 +8,14 @@ export async function proofsCommand(args: string[]): Promise<CommandOutcome> {
     help: { type: "boolean", short: "h", default: false },
   });
   if (values.help) return { stdout: proofsHelp, exitCode: 0 };
-  noPositionals("proofs", positionals);
+  // With files: load and check each one (a bad file is a usage error naming the fix).
+  const specs = positionals.length > 0 ? positionals : listProofs();
   const lines: string[] = [];
-  for (const id of listProofs()) {
-    const { definition } = await loadDefinition(id);
+  for (const spec of specs) {
+    const { definition, file } = await loadDefinition(spec);
     lines.push(
-      `${id}  ${definition.title}`,
+      `${definition.id}  ${definition.title}`,
+      ...(file ? [`  file:   ${file}`] : []),
       `  module: ${definition.module.candidates.join(", ")}`,
       `  tests:  ${definition.tests.length} focused files`,
     );

@@ -4,7 +4,7 @@ import { relayProofError } from "../../errors.ts";
 import { parseShardIndex } from "../../shards/plan.ts";
 import { runHelp } from "../help.ts";
 import { checkOutputFlags, emitReport, outputFlags } from "../output.ts";
-import { noPositionals, parseFlags, positiveSeconds } from "../parse.ts";
+import { hookCliFlags, noPositionals, parseFlags, passEnvFlag, positiveSeconds } from "../parse.ts";
 import { createProgress } from "../progress.ts";
 import type { CommandIo, CommandOutcome } from "./types.ts";
 
@@ -16,6 +16,8 @@ export async function runCommand(args: string[], io: CommandIo): Promise<Command
     proof: { type: "string" },
     module: { type: "string" },
     node: { type: "string" },
+    ...passEnvFlag,
+    ...hookCliFlags,
     provision: { type: "boolean", default: true },
     "require-clean": { type: "boolean", default: false },
     timeout: { type: "string" },
@@ -46,6 +48,9 @@ export async function runCommand(args: string[], io: CommandIo): Promise<Command
     proof: values.proof,
     module: values.module,
     node: values.node,
+    passEnv: values["pass-env"],
+    build: values.build,
+    cli: values.cli,
     provision: values.provision,
     requireClean: values["require-clean"],
     timeoutMs,

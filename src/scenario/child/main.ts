@@ -1,6 +1,7 @@
 // Entry of the scenario child: runs under the target's Node and tsx, from the target's root.
 // Reports through IPC only; the target's own stdout/stderr stay untouched for the logs.
 
+import { defaultExport } from "../default-export.ts";
 import type { ProofDefinition } from "../definition.ts";
 import { type ChildConfig, type ChildMessage, childConfigEnv } from "../messages.ts";
 import { createContext, isCannotTest } from "./context.ts";
@@ -23,11 +24,14 @@ async function main(): Promise<void> {
   }
   delete process.env[childConfigEnv];
   const config = JSON.parse(raw) as ChildConfig;
+  // Pose as the checkout's CLI process: a command builder that falls back to argv[1] then names the
+  // repo's own CLI, never this child (which would re-enter relay-proof).
+  if (config.cli.entry) process.argv[1] = config.cli.entry;
   void send({ type: "hello", node: process.version, pid: process.pid });
   const context = createContext(config, (message) => void send(message));
   try {
-    const imported = (await import(config.definitionUrl)) as { default: ProofDefinition };
-    await imported.default.scenario(context);
+    const definition = defaultExport(await import(config.definitionUrl)) as ProofDefinition;
+    await definition.scenario(context);
   } catch (error) {
     if (isCannotTest(error)) {
       void send({ type: "cannot-test", reason: error.reason });

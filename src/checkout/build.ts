@@ -1,0 +1,316 @@
+// `--build`: the checkout's CLI built by the repo's own build, once per tree content, in relay-proof's
+// cache. The user's work tree and its dist/ are never touched: the build runs in a private copy of the
+// tree (the cache entry), and the scenario then runs there, so every way a head resolves its CLI
+// (env, package root, argv[1]) lands on that build. Issue 9.
+
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { delimiter, dirname, join } from "node:path";
+import { relayProofError } from "../errors.ts";
+import { onCleanup } from "../process/cleanup.ts";
+import { spawnGroup } from "../process/spawn-group.ts";
+import { makeTargetSandbox } from "../process/target-sandbox.ts";
+import { findCliEntry } from "./cli-entry.ts";
+import { linkInstalledModules } from "./dependencies.ts";
+import { contentTree, git } from "./git.ts";
+import { cacheDir } from "./node-toolchain.ts";
+
+/** One step of a build, as run: the command and how long it took. */
+export interface BuildStep {
+  command: string[];
+  durationMs: number;
+}
+
+/** A build of one tree, as data: where its checkout is and whether it came from the cache. A failed
+ * build is data too (`ok: false`): the hook-command checks are then skipped with its reason. */
+export interface BuildResult {
+  ok: boolean;
+  /** The tree object the build is of (the commit's tree, or the work tree's content when dirty). */
+  tree: string;
+  /** The private checkout with `dist/`, where the scenario runs (when ok). */
+  checkout: string;
+  cached: boolean;
+  steps: BuildStep[];
+  durationMs: number;
+  detail: string;
+}
+
+export interface BuildOptions {
+  /** The checkout to build (the user's, or a --ref worktree). */
+  root: string;
+  /** The checkout whose installed node_modules the build links in. */
+  modulesRoot: string;
+  nodePath: string;
+  passEnv?: readonly string[];
+  timeoutMs?: number;
+  onProgress?: (message: string) => void;
+  signal?: AbortSignal;
+}
+
+interface BuildMeta {
+  tree: string;
+  steps: BuildStep[];
+  builtAt: string;
+  durationMs: number;
+  sizeBytes: number;
+  lastUsedAt: string;
+}
+
+export const defaultBuildTimeoutMs = 30 * 60_000;
+const defaultCacheMaxBytes = 8 * 1024 ** 3;
+
+export function buildsDir(): string {
+  return join(cacheDir(), "builds");
+}
+
+/** The cap on the build cache: RELAY_PROOF_BUILD_CACHE_MB, default 8 GiB. */
+export function buildCacheMaxBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const mb = Number(env.RELAY_PROOF_BUILD_CACHE_MB);
+  return Number.isFinite(mb) && mb > 0 ? mb * 1024 ** 2 : defaultCacheMaxBytes;
+}
+
+/**
+ * The repo's own build, detected from its files (documented in docs/hook-command.md):
+ * OpenClaw-family heads compile with `scripts/tsdown-build.mjs`, then run their runtime post-build and
+ * build-stamp scripts when present; any other repo runs its package.json `build` script.
+ */
+export function detectBuild(root: string, nodePath: string): string[][] {
+  if (existsSync(join(root, "scripts/tsdown-build.mjs"))) {
+    return ["scripts/tsdown-build.mjs", "scripts/runtime-postbuild.mjs", "scripts/build-stamp.mjs"]
+      .filter((script) => existsSync(join(root, script)))
+      .map((script) => [nodePath, script]);
+  }
+  try {
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+      scripts?: Record<string, string>;
+    };
+    if (pkg.scripts?.build) return [["npm", "run", "build"]];
+  } catch {
+    // no package.json: nothing to build
+  }
+  return [];
+}
+
+/** The last lines of a failed step that say something: no stack frames, no Node version banner. */
+function errorLines(output: string): string {
+  const lines = output
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(
+      (line) => line !== "" && !/^at\s/.test(line) && !/^Node\.js v\d/.test(line) && !/^[╭╰│]/.test(line),
+    );
+  return lines.slice(-2).join(" | ");
+}
+
+/** Bytes under `dir`, not following symlinks (linked node_modules are not the cache's). */
+function sizeOf(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isSymbolicLink()) continue;
+    total += entry.isDirectory() ? sizeOf(path) : lstatSync(path).size;
+  }
+  return total;
+}
+
+function readMeta(entry: string): BuildMeta | undefined {
+  try {
+    return JSON.parse(readFileSync(join(entry, "meta.json"), "utf8")) as BuildMeta;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Replace dangling node_modules links (their install went away) and link the current install in. */
+function relink(modulesRoot: string, checkout: string): void {
+  const walk = (dir: string, depth: number) => {
+    if (depth > 3) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isSymbolicLink()) {
+        if (entry.name === "node_modules" && !existsSync(path)) rmSync(path, { force: true });
+      } else if (entry.isDirectory() && entry.name !== "node_modules" && entry.name !== "dist") {
+        walk(path, depth + 1);
+      }
+    }
+  };
+  walk(checkout, 0);
+  linkInstalledModules(modulesRoot, checkout);
+}
+
+/**
+ * Drop the least recently used builds until the cache fits its cap, never `keep`; partial entries
+ * older than a day (a crashed run) go too. Returns the trees removed.
+ */
+export function sweepBuilds(keep: string, maxBytes = buildCacheMaxBytes()): string[] {
+  const dir = buildsDir();
+  if (!existsSync(dir)) return [];
+  const removed: string[] = [];
+  const entries: { name: string; meta: BuildMeta }[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (name.startsWith(".partial-")) {
+      if (Date.now() - lstatSync(path).mtimeMs > 24 * 3600_000)
+        rmSync(path, { recursive: true, force: true });
+      continue;
+    }
+    const meta = readMeta(path);
+    if (meta) entries.push({ name, meta });
+    else rmSync(path, { recursive: true, force: true });
+  }
+  let total = entries.reduce((sum, entry) => sum + entry.meta.sizeBytes, 0);
+  entries.sort((x, y) => x.meta.lastUsedAt.localeCompare(y.meta.lastUsedAt));
+  for (const entry of entries) {
+    if (total <= maxBytes) break;
+    if (entry.name === keep) continue;
+    rmSync(join(dir, entry.name), { recursive: true, force: true });
+    total -= entry.meta.sizeBytes;
+    removed.push(entry.name);
+  }
+  return removed;
+}
+
+/** Copy the files of `tree` into `dest` (a private index: the user's index and work tree stay as they are). */
+async function checkoutTree(root: string, tree: string, dest: string): Promise<void> {
+  const index = join(dest, "..", "index");
+  const env = { GIT_INDEX_FILE: index };
+  const read = await git(root, ["read-tree", tree], env);
+  const out = read.ok ? await git(root, ["checkout-index", "--all", `--prefix=${dest}/`], env) : read;
+  rmSync(index, { force: true });
+  if (!out.ok) throw relayProofError("INTERNAL", `could not copy tree ${tree.slice(0, 12)}: ${out.stderr}`);
+}
+
+/** Build the checkout's CLI, or reuse the cached build of the same tree content. */
+export async function prepareBuild(options: BuildOptions): Promise<BuildResult> {
+  const started = Date.now();
+  const progress = options.onProgress ?? (() => {});
+  const tree = await contentTree(options.root);
+  const entry = join(buildsDir(), tree);
+  const checkout = join(entry, "checkout");
+  const cachedMeta = readMeta(entry);
+  if (cachedMeta && existsSync(checkout)) {
+    relink(options.modulesRoot, checkout);
+    writeFileSync(
+      join(entry, "meta.json"),
+      `${JSON.stringify({ ...cachedMeta, lastUsedAt: new Date().toISOString() }, null, 2)}\n`,
+    );
+    const detail = `cached build of tree ${tree.slice(0, 12)}, built in ${(cachedMeta.durationMs / 1000).toFixed(1)} s`;
+    progress(`--build: ${detail}`);
+    return {
+      ok: true,
+      tree,
+      checkout,
+      cached: true,
+      steps: cachedMeta.steps,
+      durationMs: Date.now() - started,
+      detail,
+    };
+  }
+
+  const steps = detectBuild(options.root, options.nodePath);
+  if (steps.length === 0) {
+    throw relayProofError(
+      "USAGE",
+      `--build: ${options.root} has no build to run (no scripts/tsdown-build.mjs, no package.json build script)`,
+      "build the CLI yourself and run without --build, or drop --build",
+    );
+  }
+  mkdirSync(buildsDir(), { recursive: true });
+  const partial = join(buildsDir(), `.partial-${tree}-${process.pid}-${Date.now()}`);
+  const removePartial = () => rmSync(partial, { recursive: true, force: true });
+  const unregister = onCleanup(removePartial);
+  const sandbox = makeTargetSandbox("relay-proof-build-", options.passEnv);
+  try {
+    const partialCheckout = join(partial, "checkout");
+    mkdirSync(partialCheckout, { recursive: true });
+    await checkoutTree(options.root, tree, partialCheckout);
+    linkInstalledModules(options.modulesRoot, partialCheckout);
+    // The target's Node first on PATH (build scripts spawn `node`); pnpm scripts must not check (or
+    // purge) the linked node_modules: it is the user's install.
+    const base = sandbox.env();
+    const env = sandbox.env({
+      PATH: [dirname(options.nodePath), base.PATH].filter(Boolean).join(delimiter),
+      CI: "true",
+      pnpm_config_verify_deps_before_run: "false",
+    });
+    const ran: BuildStep[] = [];
+    for (const command of steps) {
+      const shown = command.slice(command[0] === options.nodePath ? 1 : 0).join(" ");
+      progress(`--build: running ${shown} (tree ${tree.slice(0, 12)})`);
+      // A real build takes minutes: say it is still going.
+      const stepStarted = Date.now();
+      const beat = setInterval(() => {
+        progress(`--build: ${shown} still running (${Math.round((Date.now() - stepStarted) / 1000)} s)`);
+      }, 30_000);
+      const result = await spawnGroup(command[0] as string, command.slice(1), {
+        cwd: partialCheckout,
+        env,
+        timeoutMs: options.timeoutMs ?? defaultBuildTimeoutMs,
+        signal: options.signal,
+        maxBuffer: 64 * 1024,
+      }).finally(() => clearInterval(beat));
+      ran.push({ command, durationMs: result.durationMs });
+      if (result.aborted) throw relayProofError("INTERRUPTED", "--build was interrupted");
+      if (result.exitCode !== 0) {
+        const tail = errorLines(result.stderr || result.stdout);
+        const how = result.timedOut ? "timed out" : `exit ${String(result.exitCode ?? result.signal)}`;
+        const detail = `--build failed: ${command.slice(1).join(" ")} ${how}: ${tail}`;
+        progress(detail);
+        return {
+          ok: false,
+          tree,
+          checkout,
+          cached: false,
+          steps: ran,
+          durationMs: Date.now() - started,
+          detail,
+        };
+      }
+    }
+    if (findCliEntry(partialCheckout, "", false).state === "none") {
+      const detail = `--build ran ${ran.length} step(s) but left no dist/entry.(m)js for the CLI`;
+      return {
+        ok: false,
+        tree,
+        checkout,
+        cached: false,
+        steps: ran,
+        durationMs: Date.now() - started,
+        detail,
+      };
+    }
+    const now = new Date().toISOString();
+    const meta: BuildMeta = {
+      tree,
+      steps: ran,
+      builtAt: now,
+      durationMs: Date.now() - started,
+      sizeBytes: sizeOf(partial),
+      lastUsedAt: now,
+    };
+    writeFileSync(join(partial, "meta.json"), `${JSON.stringify(meta, null, 2)}\n`);
+    try {
+      renameSync(partial, entry);
+    } catch {
+      // Another run built the same tree first: use theirs.
+      removePartial();
+    }
+    const removed = sweepBuilds(tree);
+    if (removed.length > 0) progress(`--build: cache over its cap, removed ${removed.length} older build(s)`);
+    const detail = `built tree ${tree.slice(0, 12)} in ${(meta.durationMs / 1000).toFixed(1)} s`;
+    progress(`--build: ${detail}`);
+    return { ok: true, tree, checkout, cached: false, steps: ran, durationMs: meta.durationMs, detail };
+  } finally {
+    sandbox.remove();
+    unregister();
+    removePartial();
+  }
+}
