@@ -96,10 +96,21 @@ function relativeToRoot(ctx: ScenarioContext, path: string): string {
   return path.startsWith(`${ctx.repoRoot}/`) ? path.slice(ctx.repoRoot.length + 1) : path;
 }
 
-function findStateSymbol(): string | undefined {
-  return Object.getOwnPropertySymbols(globalThis)
-    .map((symbol) => symbol.description ?? "")
-    .find((description) => description.endsWith(stateSymbolSuffix));
+/**
+ * Where the relay state lives, as observed: `global Symbol.for(...)` only for a registered symbol
+ * (`Symbol.keyFor`), which every module instance shares; `per-instance Symbol(...) xN` when each
+ * instance put its own unregistered symbol on globalThis (the description alone proves nothing).
+ */
+function describeState(): string {
+  const symbols = Object.getOwnPropertySymbols(globalThis).filter((symbol) =>
+    (symbol.description ?? "").endsWith(stateSymbolSuffix),
+  );
+  const registered = symbols.filter((symbol) => Symbol.keyFor(symbol) !== undefined);
+  const local = symbols.filter((symbol) => Symbol.keyFor(symbol) === undefined);
+  const parts: string[] = [];
+  if (registered[0]) parts.push(`global Symbol.for(${registered[0].description ?? ""})`);
+  if (local[0]) parts.push(`per-instance Symbol(${local[0].description ?? ""}) x${local.length}`);
+  return parts.join(" + ") || "module-local";
 }
 
 const codexPayload = JSON.stringify({
@@ -185,10 +196,10 @@ async function scenario(ctx: ScenarioContext): Promise<void> {
   const stableIds = relayId === requestedId;
   const generation1 =
     typeof handle1.generation === "string" && handle1.generation ? handle1.generation : undefined;
-  const stateSymbol = findStateSymbol();
+
   const shape = !stableIds ? "v0" : !generation1 ? "v1" : clientFile ? "v3" : "v2";
   ctx.info("api", shape);
-  ctx.info("state", stateSymbol ? `global Symbol.for(${stateSymbol})` : "module-local");
+  ctx.info("state", describeState());
   ctx.info("bridge", bridgeB ? "exported" : "absent");
 
   const invokeParams = (generation: string | undefined) => ({

@@ -97,6 +97,25 @@ const expectations: Partial<Record<Variant, Expected>> = {
       "replacement-generation-invoke.command": noGenerations,
     },
   },
+  "mutant-per-instance-symbol": {
+    brand: "daisyclaw",
+    verdict: "fails",
+    // The description matches the fix's symbol, but each instance made its own: never "Symbol.for".
+    info: { api: "v2", state: "per-instance Symbol(daisyclaw.nativeHookRelay.state) x2", bridge: "exported" },
+    lines: {
+      "duplicate-module-invoke": "error:native hook relay not found",
+      "duplicate-module-invoke.bridge": "0",
+      "duplicate-module-invoke.command": "0",
+      // As on the V1 base: A keeps its own old registration, so A accepts the stale generation and
+      // rejects the new one; the command reaches B's replacement through the record file.
+      "stale-generation-error": "none(accepted, exit 0)",
+      "stale-generation-error.bridge": "none(accepted, exit 0)",
+      "stale-generation-error.command": stale,
+      "replacement-generation-invoke": `error:${stale}`,
+      "replacement-generation-invoke.bridge": "0",
+      "replacement-generation-invoke.command": "0",
+    },
+  },
   "bridge-skips-generation": {
     brand: "fixtureClaw",
     verdict: "fails",
