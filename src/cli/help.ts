@@ -70,6 +70,10 @@ Options
   --shard-index I/N    run only shard I of N (CI matrices, several VMs); merge the results later
   --blob-dir DIR       also write Vitest blob reports to DIR (for "relay-proof merge --blobs DIR")
   --tests-timeout SEC  kill a Vitest invocation after this long (default: 600)
+  --coverage           also report which changed lines the live scenario (both module instances and
+                       the hook commands, V8 coverage mapped through tsx's source maps) and the focused
+                       tests (the checkout's own @vitest/coverage-v8) ran: the lines changed since
+                       --changed BASE, else the proof's module files. Evidence only: never the verdict
   --verbose            stream the child's own stdout/stderr to stderr
   --quiet              no progress lines on stderr
   -h, --help           show this help

@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { relayProofError } from "../errors.ts";
+import { renderCoverageHtml } from "../reports/coverage-html.ts";
 import { appendJobSummary, renderAnnotations } from "../reports/github.ts";
 import { isReportFormat, reporters } from "../reports/index.ts";
 import type { Report } from "../result/types.ts";
@@ -12,6 +13,7 @@ export const outputFlags = {
   "json-out": { type: "string" },
   "junit-out": { type: "string" },
   "markdown-out": { type: "string" },
+  "coverage-html": { type: "string" },
   template: { type: "string", default: "classic" },
   github: { type: "boolean" },
 } as const;
@@ -21,6 +23,7 @@ export interface OutputValues {
   "json-out"?: string;
   "junit-out"?: string;
   "markdown-out"?: string;
+  "coverage-html"?: string;
   template?: string;
   github?: boolean;
 }
@@ -55,6 +58,7 @@ export function emitReport(report: Report, values: OutputValues, io: CommandIo):
   if (values["junit-out"]) writeFileSync(resolve(values["junit-out"]), reporters.junit(report));
   if (values["markdown-out"])
     writeFileSync(resolve(values["markdown-out"]), reporters.markdown(report, context));
+  if (values["coverage-html"]) writeFileSync(resolve(values["coverage-html"]), renderCoverageHtml(report));
   const github = values.github ?? process.env.GITHUB_ACTIONS === "true";
   let prefix = "";
   if (github) {
@@ -71,5 +75,7 @@ export const outputHelp = `Output
   --json-out FILE      also write the JSON result to FILE
   --junit-out FILE     also write JUnit XML to FILE
   --markdown-out FILE  also write the Markdown proof to FILE
+  --coverage-html FILE also write the coverage of the change (--coverage) as one self-contained HTML
+                       page: the changed lines marked ran in the scenario / only in tests / never
   --github             write the GitHub job summary ($GITHUB_STEP_SUMMARY) and ::error annotations
                        (default when GITHUB_ACTIONS=true; --no-github turns it off)`;

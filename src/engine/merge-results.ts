@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolveNode } from "../checkout/node-toolchain.ts";
 import { readPackageJson } from "../checkout/open-target.ts";
+import { type ChangeCoverage, mergeCoverage } from "../coverage/change-coverage.ts";
 import { relayProofError } from "../errors.ts";
 import { makeTargetSandbox } from "../process/target-sandbox.ts";
 import { buildProofLines } from "../result/proof-lines.ts";
@@ -136,10 +137,12 @@ export async function mergeResults(
   let tests = mergeTests(parts);
   if (options.blobs && tests) tests = await crossCheckWithVitest(tests, first, options);
   const { verdict, reasons, notTested } = withTests(scenario, tests);
+  const coverages = parts.map((part) => part.coverage).filter((c): c is ChangeCoverage => c !== undefined);
   const merged: ProofResult = {
     ...first,
     scenario: { ...first.scenario, ...scenario },
     tests,
+    coverage: mergeCoverage(coverages),
     verdict,
     exitCode: exitCodes[verdict],
     reasons,

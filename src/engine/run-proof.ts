@@ -7,6 +7,8 @@ import { openTarget, type Target } from "../checkout/open-target.ts";
 import { type PreparedCli, prepareCli } from "../checkout/prepare-cli.ts";
 import { resolveTsxLoader, type TsxLoader } from "../checkout/tsx-loader.ts";
 import { addWorktree } from "../checkout/worktree.ts";
+import type { ChangeCoverage } from "../coverage/change-coverage.ts";
+import { type CoverageRun, startCoverage } from "../coverage/collect.ts";
 import { checkPassEnv } from "../process/target-env.ts";
 import { buildProofLines } from "../result/proof-lines.ts";
 import { redact, secretValues } from "../result/sanitize.ts";
@@ -52,6 +54,11 @@ export interface RunProofOptions {
   build?: boolean;
   /** `--cli PATH`: run the hook commands through this CLI file. */
   cli?: string;
+  /**
+   * `--coverage`: which changed lines the scenario and the focused tests ran. `base` is the commit the
+   * change is measured from (compare's base; `--changed BASE` for run); without one, the module only.
+   */
+  coverage?: boolean | { base?: string };
 }
 
 export const defaultTimeoutMs = 180_000;
@@ -133,6 +140,7 @@ async function proveTarget(
   let tsx: TsxLoader | undefined;
   let scenario: ScenarioResult;
   let prepared: PreparedCli | undefined;
+  let coverage: CoverageRun | undefined;
   if (!location.found) {
     scenario = emptyScenarioResult(`module not found at this commit (tried ${location.tried.join(", ")})`);
   } else {
@@ -158,6 +166,18 @@ async function proveTarget(
       onProgress: options.onProgress,
       signal: options.signal,
     });
+    if (options.coverage) {
+      const base =
+        (typeof options.coverage === "object" ? options.coverage.base : undefined) ??
+        (options.tests ? options.tests.changed : undefined);
+      coverage = await startCoverage({
+        root: target.root,
+        modulePath: location.path,
+        base,
+        head: target.head,
+        dirty: target.dirty,
+      });
+    }
     options.onProgress?.(
       `running ${definition.id} with Node ${node.version} (${node.source}), tsx ${tsx.version} (${tsx.source})`,
     );
@@ -174,6 +194,7 @@ async function proveTarget(
       onOutput: options.onChildOutput,
       signal: options.signal,
       passEnv: options.passEnv,
+      coverageDir: coverage?.scenarioDir,
     });
   }
 
@@ -195,7 +216,20 @@ async function proveTarget(
       onShard: options.onShard,
       signal: options.signal,
       passEnv: options.passEnv,
+      coverage: coverage?.tests,
     });
+  }
+  let changeCoverage: ChangeCoverage | undefined;
+  if (coverage) {
+    try {
+      changeCoverage = coverage.finish({
+        root: target.root,
+        scenarioRoot: prepared?.scenarioRoot ?? target.root,
+        testsRan: tests !== undefined && tests.shards.length > 0,
+      });
+    } finally {
+      coverage.remove();
+    }
   }
 
   const scenarioOutcome = decideVerdict(definition, scenario);
@@ -271,6 +305,7 @@ async function proveTarget(
       stderrTail,
     },
     tests,
+    coverage: changeCoverage,
     verdict,
     exitCode: exitCodes[verdict],
     reasons: reasons.map((reason) => redact(reason, secrets)),

@@ -1,5 +1,7 @@
+import { lineRanges } from "../coverage/change-coverage.ts";
 import { headValue } from "../result/proof-lines.ts";
 import type { BisectResult, CompareResult, ProofResult, Report } from "../result/types.ts";
+import { annotated, coverageLead, coverageOf, fileSummary, markGlyph, markMeaning } from "./coverage-view.ts";
 import { code, fenced, prose, shellLine, text } from "./markdown-text.ts";
 
 export type MarkdownTemplate = "classic" | "full";
@@ -89,6 +91,7 @@ function renderRunSections(
   result: ProofResult,
   before: ProofResult | undefined,
   options: MarkdownOptions,
+  withCoverage = true,
 ): string {
   const sections: string[] = [];
   if (options.template === "full") {
@@ -116,12 +119,39 @@ function renderRunSections(
       ),
     );
   }
-  return `${sections.join("\n")}\n`;
+  return `${sections.join("\n")}\n${withCoverage ? coverageSection(result) : ""}`;
 }
 
 function renderCompare(result: CompareResult, options: MarkdownOptions): string {
   const verdictLine = `**${result.verdict}** (exit ${result.exitCode}): ${result.reasons.map(text).join("; ")}; reproduce with ${code(shellLine(result.command))}.`;
-  return `${renderRunSections(result.head, result.base, options).trimEnd()}\n${field("Compare verdict", verdictLine)}\n`;
+  const coverage = coverageSection(result);
+  return `${renderRunSections(result.head, result.base, options, false).trimEnd()}\n${field("Compare verdict", verdictLine)}\n${coverage}`;
+}
+
+/** "Coverage of the change": per-file counts, then each file's changed hunks with a mark per line. */
+function coverageSection(report: Report): string {
+  const coverage = coverageOf(report);
+  if (!coverage) return "";
+  const lines = ["", "### Coverage of the change", "", text(coverageLead(coverage)), ""];
+  for (const note of coverage.notes) lines.push(`- ${text(note)}`);
+  if (coverage.notes.length > 0) lines.push("");
+  lines.push("| file | lines | ran | ran in neither |", "| --- | --- | --- | --- |");
+  for (const file of coverage.files) {
+    lines.push(
+      `| ${code(file.file)} | ${file.lines.length} | ${text(fileSummary(file))} | ${text(lineRanges(file.neither)) || "-"} |`,
+    );
+  }
+  const legend = Object.entries(markMeaning)
+    .map(([mark, meaning]) => `${code(markGlyph[mark as keyof typeof markGlyph])} ${meaning}`)
+    .join(", ");
+  lines.push("", `Marks: ${legend}.`);
+  for (const file of coverage.files) {
+    const rows = annotated(file).map((row) =>
+      row ? `${markGlyph[row.mark]} ${String(row.line).padStart(5)} | ${row.text}` : "  ⋯",
+    );
+    lines.push("", `${code(file.file)}`, "", fenced(rows, "text", ""));
+  }
+  return `${lines.join("\n")}\n`;
 }
 
 function renderBisect(result: BisectResult): string {

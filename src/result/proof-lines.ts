@@ -1,3 +1,4 @@
+import { type ChangeCoverage, coverageSummary, lineRanges } from "../coverage/change-coverage.ts";
 import type { ProofDefinition } from "../scenario/definition.ts";
 import { sanitizeValue } from "./sanitize.ts";
 import type { ProofResult } from "./types.ts";
@@ -14,9 +15,14 @@ export function headValue(target: Pick<ProofResult["target"], "head" | "dirty">)
   return target.dirty ? `${target.head}-dirty` : target.head;
 }
 
-type LineSource = Pick<ProofResult, "target" | "toolchain" | "scenario" | "verdict"> & {
+type LineSource = Pick<ProofResult, "target" | "toolchain" | "scenario" | "verdict" | "coverage"> & {
   tests?: { passed: number; total: number; shardCount: number } | undefined;
 };
+
+/** `fix-lines` (a diff) or `module-lines` (no base): the coverage lines' key. */
+function coverageKey(coverage: ChangeCoverage): string {
+  return coverage.scope === "diff" ? "fix-lines" : "module-lines";
+}
 
 /**
  * Detail lines first (toolchain, secondary paths), then the summary block: head, the proof's summary
@@ -40,6 +46,18 @@ export function buildProofLines(
     if (!required.has(check.key)) detail.push(proofLine(check.key, check.value));
   }
   if (scenario.leftoverProcesses) detail.push(proofLine("leftover-processes", "killed"));
+  const { coverage } = source;
+  if (coverage) {
+    for (const file of coverage.files) {
+      const never = file.neither.length > 0 ? ` never ${lineRanges(file.neither)}` : "";
+      detail.push(
+        proofLine(
+          `${coverageKey(coverage)}.${file.file}`,
+          `${coverageSummary({ total: file.lines.length, scenario: file.scenario.length, tests: file.tests?.length, unmapped: file.unmapped.length })}${never}`,
+        ),
+      );
+    }
+  }
 
   const summary: string[] = [proofLine("head", headValue(target))];
   for (const key of definition.summaryInfo) {
@@ -50,6 +68,7 @@ export function buildProofLines(
     const check = scenario.checks.find((c) => c.key === key);
     summary.push(proofLine(key, check ? check.value : "not-run"));
   }
+  if (coverage) summary.push(proofLine(coverageKey(coverage), coverageSummary(coverage)));
   if (source.tests) {
     summary.push(
       proofLine("tests", `${source.tests.passed}/${source.tests.total} shards=${source.tests.shardCount}`),

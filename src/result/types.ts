@@ -1,3 +1,4 @@
+import type { ChangeCoverage } from "../coverage/change-coverage.ts";
 import type { CheckResult } from "../scenario/run-scenario.ts";
 import type { TestsResult } from "../shards/run-tests.ts";
 
@@ -78,6 +79,8 @@ export interface ProofResult {
   };
   /** The focused Vitest tests, unless --no-tests (supplemental to the live scenario). */
   tests: TestsResult | undefined;
+  /** `--coverage`: which changed lines the scenario and the tests ran (evidence, never the verdict). */
+  coverage?: ChangeCoverage;
   verdict: Verdict;
   exitCode: (typeof exitCodes)[Verdict];
   /** Why the verdict is what it is, one sentence each. */

@@ -73,6 +73,8 @@ export interface RunScenarioOptions {
   cli: CliInfo;
   /** Variables relay-proof sets for this run (e.g. `<NAME>_CLI_PATH` from --cli). */
   env?: NodeJS.ProcessEnv;
+  /** `--coverage`: V8 coverage of the child and every Node process it starts (hook commands) goes here. */
+  coverageDir?: string;
 }
 
 /** tsx keeps its compile cache under TMPDIR; link the shared one into the private TMPDIR so runs stay warm. */
@@ -148,6 +150,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
         cwd: options.repoRoot,
         env: sandbox.env({
           ...options.env,
+          ...(options.coverageDir ? { NODE_V8_COVERAGE: options.coverageDir } : {}),
           ...(existsSync(tsconfig) ? { TSX_TSCONFIG_PATH: tsconfig } : {}),
           [childConfigEnv]: JSON.stringify(config),
         }),

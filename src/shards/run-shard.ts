@@ -33,7 +33,14 @@ function describeConfig(invocation: ShardInvocation): string {
 async function runInvocation(
   context: VitestContext,
   invocation: ShardInvocation,
-  options: { timeoutMs: number; signal?: AbortSignal; outputDir: string; tag: string; blobDir?: string },
+  options: {
+    timeoutMs: number;
+    signal?: AbortSignal;
+    outputDir: string;
+    tag: string;
+    blobDir?: string;
+    coverage?: ShardCoverage;
+  },
 ): Promise<InvocationResult> {
   const outputFile = join(options.outputDir, `${options.tag}.json`);
   // With --blob-dir, also a Vitest blob report, grouped by config and project: Vitest's
@@ -46,6 +53,7 @@ async function runInvocation(
     "--reporter=json",
     `--outputFile.json=${outputFile}`,
     ...(blob ? ["--reporter=blob", `--outputFile.blob=${blob}`] : []),
+    ...(options.coverage ? coverageArgs(options.coverage, options.tag) : []),
     ...invocation.files,
   ];
   const result = await runVitest(context, args, { timeoutMs: options.timeoutMs, signal: options.signal });
@@ -82,6 +90,27 @@ async function runInvocation(
   };
 }
 
+/** `--coverage`: the target's own v8 provider, limited to these files, Istanbul JSON per invocation. */
+export interface ShardCoverage {
+  dir: string;
+  /** Repo-relative files to measure (the proof's modules and the changed files). */
+  include: string[];
+}
+
+/** Vitest flags for coverage of `include` only; thresholds off (coverage is evidence, not a gate). */
+function coverageArgs(coverage: ShardCoverage, tag: string): string[] {
+  return [
+    "--coverage.enabled=true",
+    "--coverage.provider=v8",
+    "--coverage.reporter=json",
+    `--coverage.reportsDirectory=${join(coverage.dir, tag)}`,
+    "--coverage.reportOnFailure=true",
+    "--coverage.clean=true",
+    ...coverage.include.map((file) => `--coverage.include=${file}`),
+    ...["lines", "functions", "branches", "statements"].map((key) => `--coverage.thresholds.${key}=0`),
+  ];
+}
+
 /** Folder name of a config+project group of blob reports. */
 export function blobGroup(invocation: Pick<ShardInvocation, "config" | "project">): string {
   const config = (invocation.config ?? "root-config").replace(/[^A-Za-z0-9._-]+/g, "_");
@@ -102,7 +131,7 @@ function blobPath(blobDir: string, invocation: ShardInvocation, tag: string): st
 export async function runShard(
   context: VitestContext,
   shard: ShardPlan,
-  options: { timeoutMs: number; signal?: AbortSignal; blobDir?: string },
+  options: { timeoutMs: number; signal?: AbortSignal; blobDir?: string; coverage?: ShardCoverage },
 ): Promise<ShardResult> {
   const started = performance.now();
   const dir = makeTempDir("relay-proof-shard-");

@@ -4,7 +4,7 @@ import type { BlobMerge } from "./merge-blobs.ts";
 import { planShards, type ShardPlan } from "./plan.ts";
 import { relatedTests } from "./related-tests.ts";
 import { type Routing, routeTests } from "./route.ts";
-import { describeConfig, runShard, type ShardResult } from "./run-shard.ts";
+import { describeConfig, runShard, type ShardCoverage, type ShardResult } from "./run-shard.ts";
 import { selectTests, type TestSelection } from "./select-tests.ts";
 import { resolveVitestBin } from "./vitest-bin.ts";
 
@@ -51,6 +51,8 @@ export interface RunTestsOptions {
   signal?: AbortSignal;
   /** `--pass-env`: variables the caller chose to give the target beyond the allowlist. */
   passEnv?: readonly string[];
+  /** `--coverage`: measure these files with the checkout's own coverage provider. */
+  coverage?: ShardCoverage;
 }
 
 export type ShardEvent =
@@ -182,6 +184,7 @@ async function runTestsIn(options: RunTestsOptions, env: NodeJS.ProcessEnv): Pro
       timeoutMs: options.timeoutMs,
       signal: options.signal,
       blobDir: options.blobDir,
+      coverage: options.coverage,
     });
     options.onShard?.({
       type: "end",

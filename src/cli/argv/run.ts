@@ -25,6 +25,7 @@ export async function runCommand(args: string[], io: CommandIo): Promise<Command
     tests: { type: "string", multiple: true },
     "no-tests": { type: "boolean" },
     changed: { type: "string" },
+    coverage: { type: "boolean", default: false },
     shards: { type: "string" },
     "shard-index": { type: "string" },
     "blob-dir": { type: "string" },
@@ -42,6 +43,8 @@ export async function runCommand(args: string[], io: CommandIo): Promise<Command
   const view = createProgress(io.stderr, io.liveProgress);
   const progress = values.quiet ? undefined : (message: string) => view.line(message);
   const result = await runProof({
+    // --coverage measures the change from --changed BASE when given, else the module's own lines.
+    coverage: values.coverage ? { base: values.changed } : undefined,
     repo: values.repo ?? process.cwd(),
     ref: values.ref,
     install: values.install,

@@ -1,0 +1,96 @@
+// --coverage for one run: where the scenario's and the shards' coverage go while they run, and the
+// change-coverage picture made from them afterwards.
+import { existsSync, readdirSync } from "node:fs";
+import { basename, dirname, join, relative } from "node:path";
+import { resolveCommit } from "../checkout/git.ts";
+import { makeTempDir } from "../process/temp-dir.ts";
+import type { ShardCoverage } from "../shards/run-shard.ts";
+import { type ChangeCoverage, computeChangeCoverage } from "./change-coverage.ts";
+import { type ChangedLines, changedLines, isSourceFile } from "./changed-lines.ts";
+import { readIstanbulLines } from "./istanbul-lines.ts";
+import { readV8Lines } from "./v8-lines.ts";
+
+export interface CoverageRun {
+  /** NODE_V8_COVERAGE of the scenario child. */
+  scenarioDir: string;
+  /** For the shards; undefined when the checkout has no coverage provider. */
+  tests: ShardCoverage | undefined;
+  testsNotMeasured: string | undefined;
+  base: string | undefined;
+  changed: ChangedLines | undefined;
+  moduleFiles: string[];
+  finish(input: { root: string; scenarioRoot: string; testsRan: boolean }): ChangeCoverage;
+  remove(): void;
+}
+
+/** The proof's module and its siblings named after it (V3 splits it into `<name>-*.ts`), tests excluded. */
+export function moduleFiles(root: string, modulePath: string): string[] {
+  const dir = dirname(modulePath);
+  const stem = basename(modulePath).replace(/\.[cm]?tsx?$/, "");
+  const siblings = existsSync(dir)
+    ? readdirSync(dir).filter((name) => name.startsWith(`${stem}-`) && isSourceFile(name))
+    : [];
+  return [modulePath, ...siblings.map((name) => join(dir, name))].map((file) => relative(root, file)).sort();
+}
+
+/** The checkout's own Vitest coverage provider, or why the tests' coverage cannot be measured. */
+function providerMissing(root: string): string | undefined {
+  return existsSync(join(root, "node_modules", "@vitest", "coverage-v8", "package.json"))
+    ? undefined
+    : "not measured: the checkout has no @vitest/coverage-v8";
+}
+
+export async function startCoverage(options: {
+  root: string;
+  modulePath: string;
+  /** The commit to diff against (--coverage with compare's base or run --changed BASE). */
+  base: string | undefined;
+  head: string;
+  dirty: boolean;
+}): Promise<CoverageRun> {
+  const base = options.base ? await resolveCommit(options.root, options.base) : undefined;
+  const changed = base ? await changedLines(options.root, base, options.dirty ? undefined : options.head) : undefined;
+  const modules = moduleFiles(options.root, options.modulePath);
+  const dir = makeTempDir("relay-proof-coverage-");
+  const missing = providerMissing(options.root);
+  const include = [...new Set([...(changed?.keys() ?? []), ...modules])];
+  const run: CoverageRun = {
+    scenarioDir: join(dir.path, "scenario"),
+    tests: missing ? undefined : { dir: join(dir.path, "tests"), include },
+    testsNotMeasured: missing,
+    base,
+    changed,
+    moduleFiles: modules,
+    finish({ root, scenarioRoot, testsRan }) {
+      const files = [...include].map((file) => join(scenarioRoot, file));
+      const testLines = testsRan && run.tests ? readIstanbulLines(run.tests.dir) : undefined;
+      let notMeasured = missing ?? (testsRan ? undefined : "not measured: the focused tests did not run");
+      // Vitest can write an empty report (e.g. a root config of projects with --project): that is
+      // "not measured", never zero lines hit.
+      if (testLines && testLines.size === 0) {
+        notMeasured =
+          testLines.reports === 0
+            ? "not measured: Vitest wrote no coverage report"
+            : "not measured: Vitest's coverage came back empty (with --project on a root config of projects it measures nothing; a repo test router that names the owning config avoids it)";
+      }
+      const partial =
+        testLines && testLines.size > 0 && testLines.empty > 0
+          ? [`${testLines.empty} of ${testLines.reports} Vitest invocations wrote an empty coverage report: the tests' counts are a lower bound`]
+          : [];
+      const result = computeChangeCoverage({
+        root,
+        scenarioRoot,
+        base,
+        changed,
+        moduleFiles: modules,
+        scenarioLines: readV8Lines(run.scenarioDir, files),
+        testLines: notMeasured ? undefined : testLines,
+        testsNotMeasured: notMeasured,
+      });
+      result.notes.push(...partial);
+      return result;
+    },
+    remove: () => dir.remove(),
+  };
+  return run;
+}

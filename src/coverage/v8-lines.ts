@@ -1,0 +1,123 @@
+// V8 precise coverage (NODE_V8_COVERAGE) of the scenario child and the hook commands it starts, mapped
+// back to TypeScript lines through the source maps tsx produces (Node keeps them in `source-map-cache`).
+// NODE_V8_COVERAGE rather than the inspector: every Node process under it writes its own file on exit,
+// the hook commands included, with no code in the target's process.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { eachMapping, TraceMap } from "@jridgewell/trace-mapping";
+
+interface V8Range {
+  startOffset: number;
+  endOffset: number;
+  count: number;
+}
+interface V8Script {
+  url: string;
+  functions: { functionName: string; ranges: V8Range[] }[];
+}
+interface SourceMapEntry {
+  lineLengths: number[];
+  data: { sources?: string[] } & Record<string, unknown>;
+}
+interface V8File {
+  result: V8Script[];
+  "source-map-cache"?: Record<string, SourceMapEntry>;
+}
+
+/** What ran of one TypeScript file, in original line numbers. */
+export interface FileLines {
+  /** Lines the source maps place code on. */
+  mapped: Set<number>;
+  /** Lines some of whose code ran. */
+  hit: Set<number>;
+}
+
+function pathOf(url: string): string | undefined {
+  if (!url.startsWith("file:")) return undefined;
+  try {
+    return fileURLToPath(url.replace(/[?#].*$/, ""));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Per offset of the generated code: the count of the innermost range, and whether a range inside a
+ * function (not only the script's top level) covers it. Outer ranges are painted first.
+ */
+function paint(script: V8Script, length: number): { counts: Int32Array; inner: Uint8Array } {
+  const counts = new Int32Array(length);
+  const inner = new Uint8Array(length);
+  const ranges: (V8Range & { top: boolean })[] = [];
+  script.functions.forEach((fn, index) => {
+    for (const range of fn.ranges) ranges.push({ ...range, top: index === 0 && fn.functionName === "" });
+  });
+  ranges.sort((x, y) => y.endOffset - y.startOffset - (x.endOffset - x.startOffset));
+  for (const range of ranges) {
+    const end = Math.min(range.endOffset, length);
+    counts.fill(range.count, range.startOffset, end);
+    if (!range.top) inner.fill(1, range.startOffset, end);
+  }
+  return { counts, inner };
+}
+
+function addScript(script: V8Script, entry: SourceMapEntry, wanted: Set<string>, out: Map<string, FileLines>) {
+  const starts: number[] = [0];
+  for (const length of entry.lineLengths) starts.push((starts.at(-1) as number) + length + 1);
+  const total = starts.at(-1) as number;
+  const { counts, inner } = paint(script, total);
+  const map = new TraceMap(entry.data as unknown as ConstructorParameters<typeof TraceMap>[0]);
+  // Per original line: did an inner segment run, did any inner segment exist, did a top-level one run.
+  const lines = new Map<string, Map<number, { innerHit: boolean; inner: boolean; topHit: boolean }>>();
+  eachMapping(map, (mapping) => {
+    if (!mapping.source || mapping.originalLine === null) return;
+    const file = pathOf(mapping.source) ?? mapping.source;
+    if (!wanted.has(file)) return;
+    const offset = (starts[mapping.generatedLine - 1] ?? total) + mapping.generatedColumn;
+    if (offset >= total) return;
+    const perFile = lines.get(file) ?? new Map();
+    lines.set(file, perFile);
+    const state = perFile.get(mapping.originalLine) ?? { innerHit: false, inner: false, topHit: false };
+    const ran = (counts[offset] ?? 0) > 0;
+    if (inner[offset]) {
+      state.inner = true;
+      state.innerHit ||= ran;
+    } else state.topHit ||= ran;
+    perFile.set(mapping.originalLine, state);
+  });
+  for (const [file, perFile] of lines) {
+    const result = out.get(file) ?? { mapped: new Set<number>(), hit: new Set<number>() };
+    out.set(file, result);
+    for (const [line, state] of perFile) {
+      result.mapped.add(line);
+      // A line with code inside a function counts by that code: `export function f() {` is not hit
+      // because the module loaded, only when f ran.
+      if (state.inner ? state.innerHit : state.topHit) result.hit.add(line);
+    }
+  }
+}
+
+/**
+ * Read every coverage file in `dir` (the scenario child, both module instances, and each hook command)
+ * and return the lines of `files` (absolute paths) that were mapped and that ran, merged.
+ */
+export function readV8Lines(dir: string, files: Iterable<string>): Map<string, FileLines> {
+  const wanted = new Set(files);
+  const out = new Map<string, FileLines>();
+  if (!existsSync(dir)) return out;
+  for (const name of readdirSync(dir).filter((n) => n.endsWith(".json"))) {
+    let data: V8File;
+    try {
+      data = JSON.parse(readFileSync(join(dir, name), "utf8")) as V8File;
+    } catch {
+      continue; // a process killed while writing: its lines are simply not counted as hit
+    }
+    const maps = data["source-map-cache"] ?? {};
+    for (const script of data.result) {
+      const entry = maps[script.url];
+      if (entry) addScript(script, entry, wanted, out);
+    }
+  }
+  return out;
+}

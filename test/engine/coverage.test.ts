@@ -1,0 +1,128 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { relayModulePath } from "../../fixtures/build-fixture-repo.ts";
+import { lineRanges } from "../../src/coverage/change-coverage.ts";
+import { runProof } from "../../src/engine/run-proof.ts";
+import { fixtureRepo } from "../helpers/fixture-repo.ts";
+
+/** The repo's own test router (as OpenClaw's scripts/test-projects.test-support.mjs): file -> owning config. */
+const router = `export function buildVitestRunPlans(files) {
+  return [{ config: "test/vitest/vitest.agents.config.ts", includePatterns: files, forwardedArgs: [], watchMode: false }];
+}
+`;
+
+/** A V1 base, then the V2 fix plus a function the scenario never calls (a changed but dead line). */
+function fixWithDeadLine() {
+  const repo = fixtureRepo({
+    variant: "v1-module-local",
+    files: { "scripts/test-projects.test-support.mjs": router },
+  });
+  const base = repo.head;
+  repo.useVariant("v2-correct");
+  const fixed = readFileSync(join(repo.root, relayModulePath), "utf8");
+  const dead = [
+    "",
+    "export function relayProofDeadBranch(flag: boolean): number {",
+    "  if (flag) {",
+    '    return "never".length;',
+    "  }",
+    "  return 0;",
+    "}",
+    "",
+  ].join("\n");
+  repo.write(relayModulePath, fixed + dead);
+  repo.commit("the fix, and a dead branch");
+  const lines = (fixed + dead).split("\n");
+  const lineOf = (text: string) => lines.findIndex((line) => line.includes(text)) + 1;
+  return { repo, base, lineOf };
+}
+
+const relayTests = ["src/agents/harness/native-hook-relay.test.ts"];
+
+describe("--coverage: did the evidence run the fix?", () => {
+  it("reports the changed lines the scenario and the tests ran, and a dead changed line as never", async () => {
+    const { repo, base, lineOf } = fixWithDeadLine();
+    const result = await runProof({ repo: repo.root, tests: { files: relayTests }, coverage: { base } });
+    expect(result.verdict).toBe("holds");
+    const coverage = result.coverage;
+    expect(coverage).toMatchObject({ scope: "diff", testsNotMeasured: undefined, unmapped: 0 });
+    const file = coverage?.files.find((f) => f.file === relayModulePath);
+    expect(file).toBeDefined();
+    const dead = lineOf('return "never".length;');
+    const state = lineOf("globalState(),");
+    expect(file?.lines).toContain(dead);
+    expect(file?.lines).toContain(state);
+    // The fix's state line runs when the module loads, in the scenario and in the tests.
+    expect(file?.scenario).toContain(state);
+    expect(file?.tests).toContain(state);
+    // The dead branch never ran anywhere: reported, never counted as hit.
+    expect(file?.scenario).not.toContain(dead);
+    expect(file?.tests).not.toContain(dead);
+    expect(file?.neither).toContain(dead);
+    expect(file?.excerpt.find((line) => line.line === dead)?.text).toContain('"never"');
+    // Comments and closing braces are not lines to cover.
+    expect(file?.lines).not.toContain(lineOf("  }"));
+
+    const summary = result.proofLines.find((line) => line.startsWith("[proof] fix-lines="));
+    expect(summary).toBe(
+      `[proof] fix-lines=scenario ${coverage?.scenario}/${coverage?.total} tests ${coverage?.tests}/${coverage?.total}`,
+    );
+    expect(coverage?.scenario).toBeLessThan(coverage?.total ?? 0);
+    expect(result.proofLines).toContain(
+      `[proof] fix-lines.${relayModulePath}=scenario ${file?.scenario.length}/${file?.lines.length} tests ${file?.tests?.length}/${file?.lines.length} never ${lineRanges(file?.neither ?? [])}`,
+    );
+    expect(result.proofLines.at(-1)).toBe("[proof] verdict=holds");
+  });
+
+  it("never turns a failing proof into a pass", async () => {
+    const repo = fixtureRepo({ variant: "v2-correct" });
+    const base = repo.head;
+    repo.useVariant("v1-module-local");
+    repo.commit("reintroduce the bug");
+    const result = await runProof({ repo: repo.root, tests: false, coverage: { base } });
+    expect(result.verdict).toBe("fails");
+    expect(result.coverage?.scope).toBe("diff");
+    expect(result.coverage?.testsNotMeasured).toBe("not measured: the focused tests did not run");
+    expect(result.proofLines).toContainEqual(
+      expect.stringMatching(/^\[proof\] fix-lines=scenario \d+\/\d+ tests not-measured$/),
+    );
+  });
+
+  it("without a base, reports the module's own lines and says so", async () => {
+    const repo = fixtureRepo({ variant: "v2-correct" });
+    const result = await runProof({ repo: repo.root, tests: false, coverage: true });
+    expect(result.coverage).toMatchObject({
+      scope: "module",
+      notes: ["no base: coverage of the proof's module files only"],
+    });
+    // The module and its siblings named after it (V3 heads split it into native-hook-relay-*.ts).
+    expect(result.coverage?.files.map((f) => f.file)).toEqual([
+      "src/agents/harness/native-hook-relay-core.ts",
+      relayModulePath,
+    ]);
+    expect(result.coverage?.scenario).toBeGreaterThan(0);
+    expect(result.proofLines).toContainEqual(
+      expect.stringMatching(/^\[proof\] module-lines=scenario \d+\/\d+/),
+    );
+  });
+
+  it("says Vitest measured nothing when its report comes back empty, never zero", async () => {
+    const repo = fixtureRepo({ variant: "v2-correct" });
+    // Without the router: the root config of projects with --project, where Vitest measures nothing.
+    const result = await runProof({ repo: repo.root, tests: { files: relayTests }, coverage: true });
+    expect(result.tests?.status).toBe("pass");
+    expect(result.coverage?.tests).toBeUndefined();
+    expect(result.coverage?.testsNotMeasured).toMatch(/^not measured: Vitest's coverage came back empty/);
+  });
+
+  it("says the tests' coverage was not measured when the checkout has no coverage provider, never zero", async () => {
+    const repo = fixtureRepo({ variant: "v2-correct", coverage: false });
+    const result = await runProof({ repo: repo.root, tests: { files: relayTests }, coverage: true });
+    expect(result.tests?.status).toBe("pass");
+    expect(result.coverage).toMatchObject({
+      tests: undefined,
+      testsNotMeasured: "not measured: the checkout has no @vitest/coverage-v8",
+    });
+  });
+});
