@@ -115,8 +115,11 @@ export function readV8Lines(dir: string, files: Iterable<string>): Map<string, F
     }
     const maps = data["source-map-cache"] ?? {};
     for (const script of data.result) {
+      // A script is mapped only when it is one of the wanted files (tsx keeps the file's own path as
+      // its URL, with relay-proof's instance query): the other ~1000 modules of a real checkout are skipped.
+      const path = pathOf(script.url);
       const entry = maps[script.url];
-      if (entry) addScript(script, entry, wanted, out);
+      if (entry && path && wanted.has(path)) addScript(script, entry, wanted, out);
     }
   }
   return out;

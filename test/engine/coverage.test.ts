@@ -75,6 +75,27 @@ describe("--coverage: did the evidence run the fix?", () => {
     expect(result.proofLines.at(-1)).toBe("[proof] verdict=holds");
   });
 
+  it("counts the lines the hook commands ran: the CLI runs only in those processes", async () => {
+    const repo = fixtureRepo({ variant: "v2-correct" });
+    const base = repo.head;
+    const cli = "src/cli/native-hook-relay-cli.ts";
+    const source = readFileSync(join(repo.root, cli), "utf8");
+    const marker = 'const timeoutMs = Number(option(args, "--timeout") ?? "5000");';
+    expect(source).toContain(marker);
+    repo.write(
+      cli,
+      source.replace(
+        marker,
+        `${marker}\n    const relayProofCommandRan = timeoutMs > 0;\n    void relayProofCommandRan;`,
+      ),
+    );
+    repo.commit("touch the hook command's CLI");
+    const result = await runProof({ repo: repo.root, tests: false, coverage: { base } });
+    const file = result.coverage?.files.find((f) => f.file === cli);
+    expect(file?.lines.length).toBeGreaterThan(0);
+    expect(file?.scenario).toEqual(file?.lines);
+  });
+
   it("never turns a failing proof into a pass", async () => {
     const repo = fixtureRepo({ variant: "v2-correct" });
     const base = repo.head;
