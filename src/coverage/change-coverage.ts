@@ -41,7 +41,8 @@ const excerptLimit = 400;
 function excerptOf(text: string, lines: readonly number[]): { line: number; text: string }[] {
   const source = text.split("\n");
   const wanted = new Set<number>();
-  for (const line of lines) for (const n of [line - 1, line, line + 1]) if (n >= 1 && n <= source.length) wanted.add(n);
+  for (const line of lines)
+    for (const n of [line - 1, line, line + 1]) if (n >= 1 && n <= source.length) wanted.add(n);
   return sorted(wanted)
     .slice(0, excerptLimit)
     .map((line) => ({ line, text: source[line - 1] ?? "" }));
@@ -91,7 +92,10 @@ export function computeChangeCoverage(input: ChangeCoverageInput): ChangeCoverag
   const tests = input.testLines ? byRelative(input.testLines, input.root) : undefined;
   const hasDiff = input.changed !== undefined && input.changed.size > 0;
   if (input.base === undefined) notes.push("no base: coverage of the proof's module files only");
-  else if (!hasDiff) notes.push(`no TypeScript source changes from ${input.base.slice(0, 12)}: coverage of the proof's module files only`);
+  else if (!hasDiff)
+    notes.push(
+      `no TypeScript source changes from ${input.base.slice(0, 12)}: coverage of the proof's module files only`,
+    );
   const scope: ChangeCoverage["scope"] = hasDiff ? "diff" : "module";
   const targets: [string, number[] | undefined][] = hasDiff
     ? [...(input.changed as ChangedLines)].sort(([x], [y]) => x.localeCompare(y))
@@ -122,7 +126,8 @@ export function computeChangeCoverage(input: ChangeCoverageInput): ChangeCoverag
       excerpt: excerptOf(text, changed ? lines : lines.filter((line) => !ran?.hit.has(line))),
     });
   }
-  if (hasDiff && files.length === 0) notes.push("the change has no executable TypeScript lines (comments, types)");
+  if (hasDiff && files.length === 0)
+    notes.push("the change has no executable TypeScript lines (comments, types)");
   const sum = (pick: (file: FileCoverage) => number) => files.reduce((n, file) => n + pick(file), 0);
   return {
     scope,
@@ -132,7 +137,9 @@ export function computeChangeCoverage(input: ChangeCoverageInput): ChangeCoverag
     total: sum((file) => file.lines.length),
     scenario: sum((file) => file.scenario.length),
     tests: input.testLines ? sum((file) => file.tests?.length ?? 0) : undefined,
-    testsNotMeasured: input.testLines ? undefined : (input.testsNotMeasured ?? "the focused tests did not run"),
+    testsNotMeasured: input.testLines
+      ? undefined
+      : (input.testsNotMeasured ?? "the focused tests did not run"),
     unmapped: sum((file) => file.unmapped.length),
   };
 }
@@ -148,7 +155,9 @@ export function mergeCoverage(parts: readonly ChangeCoverage[]): ChangeCoverage 
   const measured = parts.filter((part) => part.tests !== undefined);
   const notes = [...first.notes];
   if (measured.length > 0 && measured.length < parts.length)
-    notes.push(`${parts.length - measured.length} of ${parts.length} machines did not measure their tests' coverage: the tests' count is a lower bound`);
+    notes.push(
+      `${parts.length - measured.length} of ${parts.length} machines did not measure their tests' coverage: the tests' count is a lower bound`,
+    );
   const files = first.files.map((file) => {
     const others = rest.map((part) => part.files.find((f) => f.file === file.file));
     const scenario = new Set(file.scenario);
@@ -177,8 +186,11 @@ export function mergeCoverage(parts: readonly ChangeCoverage[]): ChangeCoverage 
 }
 
 /** `scenario 41/52 tests 50/52`, the summary proof line's value. */
-export function coverageSummary(coverage: Pick<ChangeCoverage, "total" | "scenario" | "tests" | "unmapped">): string {
-  const tests = coverage.tests === undefined ? "tests not-measured" : `tests ${coverage.tests}/${coverage.total}`;
+export function coverageSummary(
+  coverage: Pick<ChangeCoverage, "total" | "scenario" | "tests" | "unmapped">,
+): string {
+  const tests =
+    coverage.tests === undefined ? "tests not-measured" : `tests ${coverage.tests}/${coverage.total}`;
   const unmapped = coverage.unmapped > 0 ? ` unmapped ${coverage.unmapped}` : "";
   return `scenario ${coverage.scenario}/${coverage.total} ${tests}${unmapped}`;
 }

@@ -1,6 +1,6 @@
 // --coverage for one run: where the scenario's and the shards' coverage go while they run, and the
 // change-coverage picture made from them afterwards.
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import { resolveCommit } from "../checkout/git.ts";
 import { makeTempDir } from "../process/temp-dir.ts";
@@ -11,8 +11,10 @@ import { readIstanbulLines } from "./istanbul-lines.ts";
 import { readV8Lines } from "./v8-lines.ts";
 
 export interface CoverageRun {
-  /** NODE_V8_COVERAGE of the scenario child. */
+  /** Where the scenario child and its hook commands write their V8 coverage. */
   scenarioDir: string;
+  /** Repo-relative files measured: the changed files and the proof's module files. */
+  include: string[];
   /** For the shards; undefined when the checkout has no coverage provider. */
   tests: ShardCoverage | undefined;
   testsNotMeasured: string | undefined;
@@ -49,13 +51,17 @@ export async function startCoverage(options: {
   dirty: boolean;
 }): Promise<CoverageRun> {
   const base = options.base ? await resolveCommit(options.root, options.base) : undefined;
-  const changed = base ? await changedLines(options.root, base, options.dirty ? undefined : options.head) : undefined;
+  const changed = base
+    ? await changedLines(options.root, base, options.dirty ? undefined : options.head)
+    : undefined;
   const modules = moduleFiles(options.root, options.modulePath);
   const dir = makeTempDir("relay-proof-coverage-");
+  mkdirSync(join(dir.path, "scenario"));
   const missing = providerMissing(options.root);
   const include = [...new Set([...(changed?.keys() ?? []), ...modules])];
   const run: CoverageRun = {
     scenarioDir: join(dir.path, "scenario"),
+    include,
     tests: missing ? undefined : { dir: join(dir.path, "tests"), include },
     testsNotMeasured: missing,
     base,
@@ -75,7 +81,9 @@ export async function startCoverage(options: {
       }
       const partial =
         testLines && testLines.size > 0 && testLines.empty > 0
-          ? [`${testLines.empty} of ${testLines.reports} Vitest invocations wrote an empty coverage report: the tests' counts are a lower bound`]
+          ? [
+              `${testLines.empty} of ${testLines.reports} Vitest invocations wrote an empty coverage report: the tests' counts are a lower bound`,
+            ]
           : [];
       const result = computeChangeCoverage({
         root,

@@ -62,7 +62,12 @@ function paint(script: V8Script, length: number): { counts: Int32Array; inner: U
   return { counts, inner };
 }
 
-function addScript(script: V8Script, entry: SourceMapEntry, wanted: Set<string>, out: Map<string, FileLines>) {
+function addScript(
+  script: V8Script,
+  entry: SourceMapEntry,
+  wanted: Set<string>,
+  out: Map<string, FileLines>,
+) {
   const starts: number[] = [0];
   for (const length of entry.lineLengths) starts.push((starts.at(-1) as number) + length + 1);
   const total = starts.at(-1) as number;

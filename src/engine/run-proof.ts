@@ -194,7 +194,10 @@ async function proveTarget(
       onOutput: options.onChildOutput,
       signal: options.signal,
       passEnv: options.passEnv,
-      coverageDir: coverage?.scenarioDir,
+      coverage: coverage && {
+        dir: coverage.scenarioDir,
+        files: coverage.include.map((file) => join(prepared?.scenarioRoot ?? target.root, file)),
+      },
     });
   }
 

@@ -11,6 +11,8 @@ export interface ChildConfig {
   shellTimeoutMs: number;
   /** The checkout's CLI; the child sets process.argv[1] to its entry before any target code loads. */
   cli: CliInfo;
+  /** `--coverage`: block coverage of these absolute files goes to `dir` (hook commands' too). */
+  coverage?: { dir: string; files: string[] };
 }
 
 export const childConfigEnv = "RELAY_PROOF_CHILD_CONFIG";

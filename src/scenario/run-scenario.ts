@@ -73,8 +73,8 @@ export interface RunScenarioOptions {
   cli: CliInfo;
   /** Variables relay-proof sets for this run (e.g. `<NAME>_CLI_PATH` from --cli). */
   env?: NodeJS.ProcessEnv;
-  /** `--coverage`: V8 coverage of the child and every Node process it starts (hook commands) goes here. */
-  coverageDir?: string;
+  /** `--coverage`: V8 coverage of these files, from the child and the hook commands it starts. */
+  coverage?: { dir: string; files: string[] };
 }
 
 /** tsx keeps its compile cache under TMPDIR; link the shared one into the private TMPDIR so runs stay warm. */
@@ -106,6 +106,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       tmpDir: tmp,
       shellTimeoutMs: Math.max(1000, options.timeoutMs - 1000),
       cli: options.cli,
+      coverage: options.coverage,
     };
     const tsconfig = join(options.repoRoot, "tsconfig.json");
     const result = emptyScenarioResult();
@@ -150,7 +151,6 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
         cwd: options.repoRoot,
         env: sandbox.env({
           ...options.env,
-          ...(options.coverageDir ? { NODE_V8_COVERAGE: options.coverageDir } : {}),
           ...(existsSync(tsconfig) ? { TSX_TSCONFIG_PATH: tsconfig } : {}),
           [childConfigEnv]: JSON.stringify(config),
         }),

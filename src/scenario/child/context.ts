@@ -69,7 +69,8 @@ export function createContext(config: ChildConfig, send: (message: ChildMessage)
     async runShell(command, options): Promise<ShellResult> {
       const result = await spawnGroup("/bin/sh", ["-c", command], {
         cwd: config.repoRoot,
-        env: process.env,
+        // Hook commands are processes of their own: NODE_V8_COVERAGE makes each write its coverage.
+        env: config.coverage ? { ...process.env, NODE_V8_COVERAGE: config.coverage.dir } : process.env,
         input: options.input,
         timeoutMs: options.timeoutMs,
         killGraceMs: 500,

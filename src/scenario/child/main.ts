@@ -5,6 +5,7 @@ import { defaultExport } from "../default-export.ts";
 import type { ProofDefinition } from "../definition.ts";
 import { type ChildConfig, type ChildMessage, childConfigEnv } from "../messages.ts";
 import { createContext, isCannotTest } from "./context.ts";
+import { startChildCoverage } from "./coverage.ts";
 
 function send(message: ChildMessage): Promise<void> {
   return new Promise((resolve) => {
@@ -27,6 +28,10 @@ async function main(): Promise<void> {
   // Pose as the checkout's CLI process: a command builder that falls back to argv[1] then names the
   // repo's own CLI, never this child (which would re-enter relay-proof).
   if (config.cli.entry) process.argv[1] = config.cli.entry;
+  // Before any target code loads, so its blocks are counted from the first import.
+  const coverage = config.coverage
+    ? await startChildCoverage(config.coverage.dir, config.coverage.files)
+    : undefined;
   void send({ type: "hello", node: process.version, pid: process.pid });
   const context = createContext(config, (message) => void send(message));
   try {
@@ -41,6 +46,9 @@ async function main(): Promise<void> {
     }
   } finally {
     await context.teardown();
+    await coverage?.write().catch(() => {
+      // coverage is evidence about the proof: without it the lines count as not run, never as run
+    });
   }
   const activeResources = process
     .getActiveResourcesInfo()
