@@ -2,6 +2,7 @@ import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { buildsDir } from "../../src/checkout/build.ts";
+import { compareRefs } from "../../src/engine/compare.ts";
 import { runProof } from "../../src/engine/run-proof.ts";
 import { fixtureRepo, tempDir } from "../helpers/fixture-repo.ts";
 
@@ -122,6 +123,21 @@ describe("the hook command path", () => {
     expect(second.verdict).toBe("holds");
     expect(second.cli?.build).toMatchObject({ ok: true, cached: true, tree: first.cli?.build?.tree });
     expect(readdirSync(buildsDir())).toEqual([first.cli?.build?.tree]);
+  });
+
+  it("compare --build builds base and head once each and runs the command paths on both", async () => {
+    privateCache();
+    const repo = fixtureRepo({ cli: "dist", variant: "v1-module-local" });
+    const base = repo.head;
+    repo.useVariant("v2-correct");
+    repo.commit("the fix");
+    const result = await compareRefs({ repo: repo.root, base, head: "HEAD", tests: false, build: true });
+    expect(result.verdict).toBe("fix-verified");
+    expect(result.head.cli).toMatchObject({ state: "ready", build: { ok: true, cached: false } });
+    expect(result.base.cli).toMatchObject({ state: "ready", build: { ok: true } });
+    expect(commandChecks(result.head).map((check) => check.value)).toEqual(["0", stale, "0"]);
+    expect(readdirSync(buildsDir())).toHaveLength(2);
+    expect(result.head.notTested.join("\n")).not.toContain(".command");
   });
 
   it("keys the build on the tree's content: a dirty change is a new build, never the clean one", async () => {
