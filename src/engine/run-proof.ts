@@ -187,6 +187,7 @@ async function proveTarget(
       modulePath: join(prepared.scenarioRoot, relative(target.root, location.path)),
       cli: prepared.cli,
       env: prepared.env,
+      compileCacheDir: prepared.build?.ok ? join(prepared.build.checkout, "..", "compile-cache") : undefined,
       nodePath: node.path,
       tsxLoaderUrl: tsx.url,
       timeoutMs: options.timeoutMs ?? defaultTimeoutMs,

@@ -73,14 +73,14 @@ export interface RunScenarioOptions {
   cli: CliInfo;
   /** Variables relay-proof sets for this run (e.g. `<NAME>_CLI_PATH` from --cli). */
   env?: NodeJS.ProcessEnv;
+  /** Node's compile cache for the hook commands, kept per target tree in relay-proof's cache. */
+  compileCacheDir?: string;
   /** `--coverage`: V8 coverage of these files, from the child and the hook commands it starts. */
   coverage?: { dir: string; files: string[] };
 }
 
-/** tsx keeps its compile cache under TMPDIR; link the shared one into the private TMPDIR so runs stay warm. */
-function linkTsxCache(privateTmp: string): void {
-  const name = `tsx-${userInfo().uid}`;
-  const shared = join(tmpdir(), name);
+/** Link a cache that lives outside the run into the private TMPDIR, under the name its owner looks for. */
+function linkCache(privateTmp: string, name: string, shared: string): void {
   try {
     mkdirSync(shared, { recursive: true, mode: 0o700 });
     if (!existsSync(join(privateTmp, name))) symlinkSync(shared, join(privateTmp, name));
@@ -98,7 +98,11 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
   const sandbox = makeTargetSandbox("relay-proof-run-", options.passEnv);
   try {
     const tmp = sandbox.tmp;
-    linkTsxCache(tmp);
+    // tsx keeps its compile cache under TMPDIR; Node's compile cache (module.enableCompileCache(), which
+    // built CLIs call for their hook commands) defaults to TMPDIR/node-compile-cache. Both live outside
+    // the per-run sandbox, so a second command and a second run start warm; HOME and TMPDIR stay private.
+    linkCache(tmp, `tsx-${userInfo().uid}`, join(tmpdir(), `tsx-${userInfo().uid}`));
+    if (options.compileCacheDir) linkCache(tmp, "node-compile-cache", options.compileCacheDir);
     const config: ChildConfig = {
       definitionUrl: options.definitionUrl,
       repoRoot: options.repoRoot,

@@ -123,6 +123,12 @@ describe("the hook command path", () => {
     expect(second.verdict).toBe("holds");
     expect(second.cli?.build).toMatchObject({ ok: true, cached: true, tree: first.cli?.build?.tree });
     expect(readdirSync(buildsDir())).toEqual([first.cli?.build?.tree]);
+    // Node's compile cache for the hook commands lives with the build, outside the per-run TMPDIR.
+    expect(readdirSync(join(buildsDir(), first.cli?.build?.tree ?? "")).sort()).toEqual([
+      "checkout",
+      "compile-cache",
+      "meta.json",
+    ]);
   });
 
   it("compare --build builds base and head once each and runs the command paths on both", async () => {
