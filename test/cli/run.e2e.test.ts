@@ -70,6 +70,24 @@ describe("relay-proof run (end to end)", () => {
     expect(JSON.parse(readFileSync(out, "utf8")).target.head).toBe(repo.head);
   });
 
+  it("--coverage --changed BASE prints the fix-lines line and --coverage-html writes the page", async () => {
+    const repo = fixtureRepo({ variant: "v1-module-local" });
+    const base = repo.head;
+    repo.useVariant("v2-correct");
+    repo.commit("the fix");
+    const html = join(tempDir(), "coverage.html");
+    const result = await run(
+      ["run", "--no-tests", "--coverage", "--changed", base, "--coverage-html", html, "--quiet"],
+      repo.root,
+    );
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toBe("");
+    expect(proofLines(result.stdout).get("fix-lines")).toMatch(/^scenario (\d+)\/\1 tests not-measured$/);
+    expect(result.stdout.trimEnd().split("\n").at(-1)).toBe("[proof] verdict=holds");
+    expect(readFileSync(html, "utf8")).toContain(`<code>${relayModulePath}</code>`);
+    expect(result.leftovers).toEqual([]);
+  });
+
   it("marks a dirty tree on the head line instead of claiming the clean SHA", async () => {
     const repo = fixtureRepo();
     writeFileSync(join(repo.root, "notes.txt"), "local change\n");
