@@ -3,25 +3,24 @@
 // tree (the cache entry), and the scenario then runs there, so every way a head resolves its CLI
 // (env, package root, argv[1]) lands on that build. Issue 9.
 
-import {
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { relayProofError } from "../errors.ts";
 import { onCleanup } from "../process/cleanup.ts";
 import { spawnGroup } from "../process/spawn-group.ts";
 import { makeTargetSandbox } from "../process/target-sandbox.ts";
+import {
+  type BuildMeta,
+  buildsDir,
+  readMeta,
+  relink,
+  sizeOf,
+  sweepBuilds,
+  writeMeta,
+} from "./build-cache.ts";
 import { findCliEntry } from "./cli-entry.ts";
 import { linkInstalledModules } from "./dependencies.ts";
 import { contentTree, git } from "./git.ts";
-import { cacheDir } from "./node-toolchain.ts";
 
 /** One step of a build, as run: the command and how long it took. */
 export interface BuildStep {
@@ -55,28 +54,7 @@ export interface BuildOptions {
   signal?: AbortSignal;
 }
 
-interface BuildMeta {
-  tree: string;
-  steps: BuildStep[];
-  builtAt: string;
-  durationMs: number;
-  sizeBytes: number;
-  lastUsedAt: string;
-}
-
 export const defaultBuildTimeoutMs = 30 * 60_000;
-const defaultCacheMaxBytes = 8 * 1024 ** 3;
-
-export function buildsDir(): string {
-  return join(cacheDir(), "builds");
-}
-
-/** The cap on the build cache: RELAY_PROOF_BUILD_CACHE_MB, default 8 GiB. */
-export function buildCacheMaxBytes(env: NodeJS.ProcessEnv = process.env): number {
-  const mb = Number(env.RELAY_PROOF_BUILD_CACHE_MB);
-  return Number.isFinite(mb) && mb > 0 ? mb * 1024 ** 2 : defaultCacheMaxBytes;
-}
-
 /**
  * The repo's own build, detected from its files (documented in docs/hook-command.md):
  * OpenClaw-family heads compile with `scripts/tsdown-build.mjs`, then run their runtime post-build and
@@ -108,74 +86,6 @@ function errorLines(output: string): string {
       (line) => line !== "" && !/^at\s/.test(line) && !/^Node\.js v\d/.test(line) && !/^[╭╰│]/.test(line),
     );
   return lines.slice(-2).join(" | ");
-}
-
-/** Bytes under `dir`, not following symlinks (linked node_modules are not the cache's). */
-function sizeOf(dir: string): number {
-  let total = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isSymbolicLink()) continue;
-    total += entry.isDirectory() ? sizeOf(path) : lstatSync(path).size;
-  }
-  return total;
-}
-
-function readMeta(entry: string): BuildMeta | undefined {
-  try {
-    return JSON.parse(readFileSync(join(entry, "meta.json"), "utf8")) as BuildMeta;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Replace dangling node_modules links (their install went away) and link the current install in. */
-function relink(modulesRoot: string, checkout: string): void {
-  const walk = (dir: string, depth: number) => {
-    if (depth > 3) return;
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isSymbolicLink()) {
-        if (entry.name === "node_modules" && !existsSync(path)) rmSync(path, { force: true });
-      } else if (entry.isDirectory() && entry.name !== "node_modules" && entry.name !== "dist") {
-        walk(path, depth + 1);
-      }
-    }
-  };
-  walk(checkout, 0);
-  linkInstalledModules(modulesRoot, checkout);
-}
-
-/**
- * Drop the least recently used builds until the cache fits its cap, never `keep`; partial entries
- * older than a day (a crashed run) go too. Returns the trees removed.
- */
-export function sweepBuilds(keep: string, maxBytes = buildCacheMaxBytes()): string[] {
-  const dir = buildsDir();
-  if (!existsSync(dir)) return [];
-  const removed: string[] = [];
-  const entries: { name: string; meta: BuildMeta }[] = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (name.startsWith(".partial-")) {
-      if (Date.now() - lstatSync(path).mtimeMs > 24 * 3600_000)
-        rmSync(path, { recursive: true, force: true });
-      continue;
-    }
-    const meta = readMeta(path);
-    if (meta) entries.push({ name, meta });
-    else rmSync(path, { recursive: true, force: true });
-  }
-  let total = entries.reduce((sum, entry) => sum + entry.meta.sizeBytes, 0);
-  entries.sort((x, y) => x.meta.lastUsedAt.localeCompare(y.meta.lastUsedAt));
-  for (const entry of entries) {
-    if (total <= maxBytes) break;
-    if (entry.name === keep) continue;
-    rmSync(join(dir, entry.name), { recursive: true, force: true });
-    total -= entry.meta.sizeBytes;
-    removed.push(entry.name);
-  }
-  return removed;
 }
 
 /** Copy the files of `tree` into `dest` (a private index: the user's index and work tree stay as they are). */
@@ -296,7 +206,7 @@ export async function prepareBuild(options: BuildOptions): Promise<BuildResult> 
       sizeBytes: sizeOf(partial),
       lastUsedAt: now,
     };
-    writeFileSync(join(partial, "meta.json"), `${JSON.stringify(meta, null, 2)}\n`);
+    writeMeta(partial, meta);
     try {
       renameSync(partial, entry);
     } catch {
