@@ -78,6 +78,7 @@ export async function startCoverage(options: {
           testLines.reports === 0
             ? "not measured: Vitest wrote no coverage report"
             : "not measured: Vitest's coverage came back empty (with --project on a root config of projects it measures nothing; a repo test router that names the owning config avoids it)";
+        // (A repo config's coverage.exclude is overridden in the shards' flags, so it is not the cause.)
       }
       const partial =
         testLines && testLines.size > 0 && testLines.empty > 0

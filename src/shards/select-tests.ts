@@ -38,7 +38,18 @@ async function changedPaths(root: string, base: string): Promise<string[]> {
     git(root, ["diff", "--name-only", "HEAD"]),
     git(root, ["ls-files", "--others", "--exclude-standard"]),
   ]);
-  return [committed, uncommitted, untracked].flatMap((result) => result.stdout.split("\n")).filter(Boolean);
+  return [committed, uncommitted, untracked]
+    .flatMap((result) => result.stdout.split("\n"))
+    .filter((path) => path !== "" && !isDependency(path));
+}
+
+/**
+ * A path inside an installed dependency: pnpm leaves untracked node_modules folders in workspace
+ * packages (DaisyClaw's extensions/*), whose own test files are not the repo's (measured: --changed
+ * picked up zod's tests and failed "no Vitest project matches").
+ */
+function isDependency(path: string): boolean {
+  return /(^|\/)node_modules\//.test(path);
 }
 
 export async function selectTests(options: SelectTestsOptions): Promise<TestSelection> {
@@ -55,7 +66,7 @@ export async function selectTests(options: SelectTestsOptions): Promise<TestSele
       else requested.push(...siblingTests(options.root, path));
     }
     const related = (await options.related?.(options.changed)) ?? [];
-    requested.push(...related.filter((file) => existsSync(join(options.root, file))));
+    requested.push(...related.filter((file) => !isDependency(file) && existsSync(join(options.root, file))));
   }
   const unique = [...new Set(requested.map((file) => file.replace(/^\.\//, "")))];
   return {

@@ -75,6 +75,28 @@ describe("--coverage: did the evidence run the fix?", () => {
     expect(result.proofLines.at(-1)).toBe("[proof] verdict=holds");
   });
 
+  it("measures the changed files even where the repo's coverage config excludes them", async () => {
+    const { repo, base } = fixWithDeadLine();
+    // As DaisyClaw's shared config does: coverage.exclude names src/agents/**.
+    repo.write(
+      "test/vitest/vitest.agents.config.ts",
+      [
+        'import { mergeConfig } from "vitest/config";',
+        'import { project } from "./project.ts";',
+        "",
+        'export default mergeConfig(project("agents", ["src/agents/**/*.test.ts"]), {',
+        '  test: { coverage: { exclude: ["src/agents/**"], thresholds: { lines: 100 } } },',
+        "});",
+        "",
+      ].join("\n"),
+    );
+    repo.commit("exclude src/agents from coverage, demand 100%");
+    const result = await runProof({ repo: repo.root, tests: { files: relayTests }, coverage: { base } });
+    expect(result.tests?.status).toBe("pass");
+    expect(result.coverage?.testsNotMeasured).toBeUndefined();
+    expect(result.coverage?.tests).toBeGreaterThan(0);
+  });
+
   it("counts the lines the hook commands ran: the CLI runs only in those processes", async () => {
     const repo = fixtureRepo({ variant: "v2-correct" });
     const base = repo.head;

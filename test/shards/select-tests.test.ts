@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { selectTests } from "../../src/shards/select-tests.ts";
@@ -42,5 +42,19 @@ describe("selectTests", () => {
       "src/cli/native-hook-relay-cli.test.ts",
     ]);
     expect(selection.missing).toEqual([]);
+  });
+
+  it("with --changed, ignores the test files of untracked node_modules folders (pnpm leaves them in packages)", async () => {
+    const repo = fixtureRepo();
+    const base = repo.head;
+    mkdirSync(join(repo.root, "packages/normalization-core/node_modules/zod/tests"), { recursive: true });
+    writeFileSync(join(repo.root, "packages/normalization-core/node_modules/zod/tests/array.test.ts"), "\n");
+    const selection = await selectTests({
+      root: repo.root,
+      proofTests: [],
+      changed: base,
+      related: async () => ["packages/normalization-core/node_modules/zod/tests/array.test.ts"],
+    });
+    expect(selection).toEqual({ source: "changed", files: [], missing: [] });
   });
 });
