@@ -1,7 +1,8 @@
 // The hand-written proof the benchmark compares relay-proof against: what a contributor writes for a
 // PR, doing the same work as relay-proof's scenario (two module instances; direct, bridge and hook
 // command paths; replacement; stale and new generation). Run from the repo root:
-//   node --import tsx <this file> <module path>
+//   node --import tsx <this file> [<module path>] [--direct-only]
+// --direct-only is the PR-style script (two instances, the direct path only), issue 11's baseline.
 import { spawn } from "node:child_process";
 import { pathToFileURL } from "node:url";
 
@@ -13,7 +14,9 @@ type Handle = {
   unregister(): void;
 };
 
-const modulePath = process.argv[2] ?? "src/agents/harness/native-hook-relay.ts";
+const args = process.argv.slice(2);
+const directOnly = args.includes("--direct-only");
+const modulePath = args.find((arg) => !arg.startsWith("--")) ?? "src/agents/harness/native-hook-relay.ts";
 const url = pathToFileURL(`${process.cwd()}/${modulePath}`).href;
 const a = (await import(`${url}?a`)) as Relay;
 const b = (await import(`${url}?b`)) as Relay;
@@ -66,8 +69,10 @@ const bridge = (relay: Relay, generation: string) =>
 
 const lines: string[] = [];
 lines.push(`duplicate-module-invoke=${await outcome(() => direct(b, first.generation))}`);
-lines.push(`duplicate-module-invoke.bridge=${await outcome(() => bridge(b, first.generation))}`);
-lines.push(`duplicate-module-invoke.command=${await command(first)}`);
+if (!directOnly) {
+  lines.push(`duplicate-module-invoke.bridge=${await outcome(() => bridge(b, first.generation))}`);
+  lines.push(`duplicate-module-invoke.command=${await command(first)}`);
+}
 const second = b.registerNativeHookRelay?.({
   provider: "codex",
   relayId: "hand-proof",
@@ -75,11 +80,15 @@ const second = b.registerNativeHookRelay?.({
   runId: "r2",
 }) as Handle;
 lines.push(`stale-generation-error=${await outcome(() => direct(a, first.generation))}`);
-lines.push(`stale-generation-error.bridge=${await outcome(() => bridge(a, first.generation))}`);
-lines.push(`stale-generation-error.command=${await command(first)}`);
+if (!directOnly) {
+  lines.push(`stale-generation-error.bridge=${await outcome(() => bridge(a, first.generation))}`);
+  lines.push(`stale-generation-error.command=${await command(first)}`);
+}
 lines.push(`replacement-generation-invoke=${await outcome(() => direct(a, second.generation))}`);
-lines.push(`replacement-generation-invoke.bridge=${await outcome(() => bridge(a, second.generation))}`);
-lines.push(`replacement-generation-invoke.command=${await command(second)}`);
+if (!directOnly) {
+  lines.push(`replacement-generation-invoke.bridge=${await outcome(() => bridge(a, second.generation))}`);
+  lines.push(`replacement-generation-invoke.command=${await command(second)}`);
+}
 second.unregister();
 for (const line of lines) console.log(`[proof] ${line}`);
 process.exit(0);

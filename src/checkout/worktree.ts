@@ -1,12 +1,15 @@
-import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { isAbsolute, join } from "node:path";
 import { relayProofError } from "../errors.ts";
 import { onCleanup } from "../process/cleanup.ts";
-import { makeTempDir } from "../process/temp-dir.ts";
+import { makeTempDir, type TempDir } from "../process/temp-dir.ts";
 import { git, resolveCommit } from "./git.ts";
 
 export interface Worktree {
   path: string;
+  /** The commit checked out now (moved by `checkoutDetached`). */
   sha: string;
   ref: string;
   /** Remove the worktree and its temp dir; safe to call twice. */
@@ -26,26 +29,82 @@ export async function resolveRef(root: string, ref: string): Promise<string> {
   return sha;
 }
 
+// `git worktree add` reads every registered worktree while it registers its own: two at once in one
+// repo fail ("failed to read .git/worktrees/checkout/commondir"). Adds, removes and prunes of this
+// process run one at a time (compare's two sides and bisect's workers make worktrees together).
+let worktreeQueue: Promise<unknown> = Promise.resolve();
+function oneAtATime<T>(task: () => Promise<T>): Promise<T> {
+  const run = worktreeQueue.then(task, task);
+  worktreeQueue = run.catch(() => {});
+  return run;
+}
+
+/**
+ * The temp dir a worktree of `root` goes in: the first free one of a few fixed paths per repo, claimed
+ * with mkdir (so two runs never share one), else a random one. A fixed path keeps tsx's compile cache
+ * warm: tsx keys it on each file's path, so a worktree at a new random path recompiles the whole module
+ * closure (measured on a real checkout: 4.4 s instead of 1.8 s to import the relay module).
+ */
+function worktreeDir(root: string): TempDir {
+  const repo = createHash("sha1").update(root).digest("hex").slice(0, 12);
+  for (let slot = 0; slot < 16; slot++) {
+    const path = join(tmpdir(), `relay-proof-worktree-${repo}-${slot}`);
+    try {
+      mkdirSync(path);
+    } catch {
+      continue;
+    }
+    const remove = () => rmSync(path, { recursive: true, force: true, maxRetries: 3 });
+    const unregister = onCleanup(remove);
+    return {
+      path,
+      remove() {
+        unregister();
+        remove();
+      },
+    };
+  }
+  return makeTempDir("relay-proof-worktree-");
+}
+
+/**
+ * Date the fresh worktree's index a second ahead of the files checkout just wrote. git (built without
+ * nanosecond timestamps) treats an entry whose file is as new as the index as "racily clean" and
+ * re-reads its content on every status; relay-proof's status runs without optional locks, so it never
+ * writes the refreshed index back: each run re-hashed the whole tree (0.55-0.8 s on a 20k-file checkout
+ * instead of 0.04 s). Nothing touches the tracked files in between, so their stat data is exact.
+ */
+function settleIndex(path: string): void {
+  try {
+    const gitdir = /^gitdir: (.*)$/m.exec(readFileSync(join(path, ".git"), "utf8"))?.[1]?.trim();
+    if (!gitdir) return;
+    const ahead = new Date(Date.now() + 1000);
+    utimesSync(join(isAbsolute(gitdir) ? gitdir : join(path, gitdir), "index"), ahead, ahead);
+  } catch {
+    // a slower status only
+  }
+}
+
 /**
  * A detached, temporary git worktree at `ref`, so the user's work tree, HEAD and index are never
  * touched. It is removed by `remove()` or, on failure or Ctrl-C, by the cleanup registry.
  */
 export async function addWorktree(root: string, ref: string): Promise<Worktree> {
   const sha = await resolveRef(root, ref);
-  const dir = makeTempDir("relay-proof-worktree-");
+  const dir = worktreeDir(root);
   const path = join(dir.path, "checkout");
   // One removal, shared: the cleanup registry and the normal path may both ask for it.
   let removal: Promise<void> | undefined;
   const removeSync = () => {
-    removal ??= (async () => {
+    removal ??= oneAtATime(async () => {
       await git(root, ["worktree", "remove", "--force", path]);
       dir.remove();
       await git(root, ["worktree", "prune"]);
-    })();
+    });
     return removal;
   };
   const unregister = onCleanup(removeSync);
-  const added = await git(root, ["worktree", "add", "--detach", "--quiet", path, sha]);
+  const added = await oneAtATime(() => git(root, ["worktree", "add", "--detach", "--quiet", path, sha]));
   if (!added.ok || !existsSync(path)) {
     unregister();
     await removeSync();
@@ -54,6 +113,7 @@ export async function addWorktree(root: string, ref: string): Promise<Worktree> 
       `git worktree add failed for ${ref}: ${added.stderr.split("\n")[0] ?? ""}`,
     );
   }
+  settleIndex(path);
   return {
     path,
     sha,
@@ -61,6 +121,60 @@ export async function addWorktree(root: string, ref: string): Promise<Worktree> 
     async remove() {
       unregister();
       await removeSync();
+    },
+  };
+}
+
+/**
+ * Move a temporary worktree to another commit (detached), for a worktree reused across bisect steps.
+ * `--force` drops whatever a step's target run changed in tracked files; untracked files such as the
+ * linked node_modules stay, so no step reinstalls or relinks.
+ */
+export async function checkoutDetached(worktree: Worktree, sha: string): Promise<void> {
+  const moved = await git(worktree.path, ["checkout", "--quiet", "--force", "--detach", sha]);
+  if (!moved.ok) {
+    throw relayProofError(
+      "INTERNAL",
+      `git checkout ${sha.slice(0, 12)} failed in ${worktree.path}: ${moved.stderr.split("\n")[0] ?? ""}`,
+    );
+  }
+  worktree.sha = sha;
+}
+
+/** Worktrees kept by slot and moved from commit to commit: one per parallel worker. */
+export interface WorktreePool {
+  /** Slot `slot`'s worktree, checked out at `sha` (made on first use, then reused). */
+  at(slot: number, sha: string): Promise<Worktree>;
+  /** How many worktrees the pool made. */
+  readonly size: number;
+  /** Remove every worktree it made; safe to call twice. */
+  remove(): Promise<void>;
+}
+
+/** A pool of temporary worktrees of `root`; `prepare` runs once per new worktree (e.g. link node_modules). */
+export function worktreePool(root: string, prepare: (worktree: Worktree) => void = () => {}): WorktreePool {
+  const slots = new Map<number, Promise<Worktree>>();
+  return {
+    async at(slot, sha) {
+      let made = slots.get(slot);
+      if (!made) {
+        made = addWorktree(root, sha).then((worktree) => {
+          prepare(worktree);
+          return worktree;
+        });
+        slots.set(slot, made);
+        return made;
+      }
+      const worktree = await made;
+      if (worktree.sha !== sha) await checkoutDetached(worktree, sha);
+      return worktree;
+    },
+    get size() {
+      return slots.size;
+    },
+    async remove() {
+      const all = await Promise.allSettled(slots.values());
+      await Promise.all(all.map((made) => (made.status === "fulfilled" ? made.value.remove() : undefined)));
     },
   };
 }

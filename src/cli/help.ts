@@ -127,16 +127,22 @@ Usage
   relay-proof compare --base REF [--head REF] [options]
 
 Runs the proof (and the focused tests, unless --no-tests) on both commits, each in a temporary git
-worktree (the head runs in place when it is your clean, checked-out HEAD), and prints a before/after
-table. The verdict is "fix-verified" only if the proof FAILS on base and HOLDS on head; otherwise it
-says which half is missing.
+worktree (the head runs in place when it is your clean, checked-out HEAD), side by side when the cores
+and free memory allow, and prints a before/after table. The verdict is "fix-verified" only if the
+proof FAILS on base and HOLDS on head; otherwise it says which half is missing.
 
 Options
   --base REF           the commit without the fix (e.g. origin/main, the PR's merge base)
   --head REF           the commit with the fix (default: HEAD)
   --repo PATH          the checkout (default: current directory)
   --no-tests           the scenario only
+  --no-coverage        skip the coverage of the change (on by default here: which of the lines base..head
+                       changes the head's live scenario and focused tests ran; the fix-lines line and a
+                       "Coverage of the change" block; never part of the verdict; see docs/coverage.md)
   --no-install         stop instead of installing a ref whose lockfile differs from the installed one
+  --jobs N             2 runs base and head side by side (default when 2 cores and the memory allow;
+                       the head's progress is shown after the base's), 1 one after the other
+  --sequential         the same as --jobs 1
   --proof ID|FILE, --module PATH, --node PATH, --timeout SECONDS, --pass-env NAME, --build,
   --cli PATH           as for "relay-proof run" (--build builds base and head, each once per tree)
   --quiet              no progress lines on stderr
@@ -155,9 +161,12 @@ Usage
 
 --good is a commit where the proof holds, --bad one where it fails. When --bad is older than --good,
 bisect finds the first commit that FIXED it; when --good is older, the first that BROKE it. Both
-endpoints are verified first; then "git bisect run" drives the scenario alone (no tests) in a
-temporary worktree, with the installed dependencies linked in. Commits where the module does not
-exist or does not load are skipped (exit 125). Your HEAD and bisect state are never touched.
+endpoints are verified first (side by side); then the scenario alone (no tests) tests N commits per
+round on N workers (k-ary: a round cuts the range by N+1), each worker in its own temporary worktree,
+reused from round to round, with the installed dependencies linked in. Commits where the module does
+not exist or does not load are skipped (exit 125), as git bisect skips them; the answer is the one git
+bisect gives, and the result lists the "git bisect" commands that replay it. Your HEAD and bisect
+state are never touched.
 
 Options
   --good REF, --bad REF     the endpoints
@@ -166,6 +175,10 @@ Options
                             as for "relay-proof run"
   --build, --cli PATH       also run the hook-command paths, at the endpoints and every step (each
                             step then builds its commit once; steps are scenario-only without them)
+  --jobs N                  workers, one commit each per round (default: the cores available,
+                            fewer when free memory is short: ~450 MB per scenario)
+  --strategy kary|binary    kary (default), or binary: "git bisect run", one commit at a time (a
+                            range with merges is always searched this way)
   --quiet                   no progress lines on stderr
   -h, --help                show this help
 

@@ -1,16 +1,22 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { linkInstalledModules } from "../checkout/dependencies.ts";
-import { commitSubject, git, gitEnv } from "../checkout/git.ts";
+import { git, gitEnv } from "../checkout/git.ts";
 import { openTarget } from "../checkout/open-target.ts";
-import { addWorktree, resolveRef } from "../checkout/worktree.ts";
-import { relayProofError } from "../errors.ts";
+import { resolveRef, type Worktree, worktreePool } from "../checkout/worktree.ts";
+import { isRelayProofError, relayProofError, usageCodes } from "../errors.ts";
+import { parallelSlots, scenarioMiB } from "../process/limits.ts";
 import { spawnGroup } from "../process/spawn-group.ts";
 import { checkPassEnv } from "../process/target-env.ts";
 import { proofLine } from "../result/proof-lines.ts";
-import { type BisectResult, resultSchema } from "../result/types.ts";
+import { type BisectResult, type ProofResult, resultSchema } from "../result/types.ts";
 import { loadDefinition } from "../scenario/load-definition.ts";
+import { karySearch, type Mark } from "./bisect-kary.ts";
+import { bisectReplay } from "./bisect-replay.ts";
 import { runProof } from "./run-proof.ts";
+
+/** `kary`: N commits per round on N workers (default); `binary`: `git bisect run`, one at a time. */
+export type BisectStrategy = "kary" | "binary";
 
 export interface BisectOptions {
   repo: string;
@@ -25,6 +31,10 @@ export interface BisectOptions {
   /** `--build` / `--cli`: also run the hook-command paths, at the endpoints and at every step. */
   build?: boolean;
   cli?: string;
+  /** `--strategy`: kary (default) or binary (`git bisect run`). */
+  strategy?: BisectStrategy;
+  /** `--jobs`: commits tested side by side (default: the cores available, bounded by free memory). */
+  jobs?: number;
   command?: string[];
   onProgress?: (message: string) => void;
   signal?: AbortSignal;
@@ -38,14 +48,58 @@ const binPath = fileURLToPath(
   ),
 );
 
+type Step = BisectResult["steps"][number];
+
+/** What a search found: one commit, or candidates only skipped commits separate. */
+interface Search {
+  first: string | undefined;
+  candidates: string[];
+  steps: Step[];
+  /** Set when git bisect ended without either answer. */
+  failure?: string;
+}
+
 async function isAncestor(root: string, older: string, newer: string): Promise<boolean> {
   return (await git(root, ["merge-base", "--is-ancestor", older, newer])).ok;
 }
 
 /**
- * Find the first commit that fixed (or broke) the proof between --good and --bad with `git bisect
- * run` and the scenario only, in a temporary worktree: the user's HEAD and bisect state are never
- * touched. Both endpoints are verified first.
+ * The commits after `older` up to `newer`, oldest first, with their subjects, when they form one line
+ * (no merge, each commit's parent the one before); undefined otherwise.
+ */
+export async function linearRange(
+  root: string,
+  older: string,
+  newer: string,
+): Promise<{ sha: string; subject: string }[] | undefined> {
+  const log = await git(root, ["log", "--reverse", "--format=%H %P%x00%s", newer, `^${older}`]);
+  if (!log.ok) return undefined;
+  const commits: { sha: string; subject: string }[] = [];
+  let parent = older;
+  for (const line of log.stdout.split("\n").filter(Boolean)) {
+    const [ids = "", subject = ""] = line.split("\0");
+    const [sha = "", ...parents] = ids.split(" ");
+    if (parents.length !== 1 || parents[0] !== parent) return undefined;
+    commits.push({ sha, subject });
+    parent = sha;
+  }
+  return parent === newer && commits.length > 0 ? commits : undefined;
+}
+
+/** The first commit (or the candidates) in `git bisect run`'s output. */
+export function parseBisectRun(stdout: string): { first: string | undefined; candidates: string[] } {
+  const found = /([0-9a-f]{40}) is the first (bad|fixed) commit/.exec(stdout);
+  if (found?.[1]) return { first: found[1], candidates: [found[1]] };
+  const skipped = /There are only 'skip'ped commits left to test\.([\s\S]*)/.exec(stdout)?.[1];
+  return { first: undefined, candidates: [...new Set(skipped?.match(/\b[0-9a-f]{40}\b/g) ?? [])] };
+}
+
+/**
+ * Find the first commit that fixed (or broke) the proof between --good and --bad, with the scenario
+ * only, in temporary worktrees: the user's HEAD and bisect state are never touched. Both endpoints are
+ * verified first. The default k-ary search tests N commits per round on N reused worktrees; `binary`
+ * drives `git bisect run`. Both give the same answer on a linear history; a range with merges is
+ * searched by `git bisect run`.
  */
 export async function bisectProof(options: BisectOptions): Promise<BisectResult> {
   const started = Date.now();
@@ -69,100 +123,71 @@ export async function bisectProof(options: BisectOptions): Promise<BisectResult>
       "pick a --good that is an ancestor or a descendant of --bad",
     );
   }
+  const jobs = Math.max(1, Math.floor(options.jobs ?? parallelSlots({ perSlotMiB: scenarioMiB })));
   const progress = options.onProgress;
-  const worktree = await addWorktree(root, bad);
-  try {
-    linkInstalledModules(root, worktree.path);
-    const prove = async (sha: string) => {
-      await git(worktree.path, ["checkout", "--quiet", "--detach", sha]);
-      return runProof({
-        repo: worktree.path,
-        proof,
-        module: options.module,
-        node: options.node,
-        timeoutMs: options.timeoutMs,
-        passEnv,
-        build: options.build,
-        cli: options.cli,
-        tests: false,
-        signal: options.signal,
-      });
-    };
-    for (const [flag, ref, sha, expected] of [
-      ["--good", options.good, good, "holds"],
-      ["--bad", options.bad, bad, "fails"],
-    ] as const) {
-      progress?.(
-        `verifying ${flag} ${ref} (${sha.slice(0, 12)}): expecting the proof to ${expected === "holds" ? "hold" : "fail"}`,
-      );
-      const endpoint = await prove(sha);
-      if (endpoint.verdict === "cannot-test") {
-        throw relayProofError(
-          "USAGE",
-          `${flag} ${ref} cannot be tested: ${endpoint.reasons[0] ?? ""}`,
-          `pick a ${flag} where relay-proof run --ref ${ref} gives a verdict`,
-        );
-      }
-      if (endpoint.verdict !== expected) {
-        throw relayProofError(
-          "USAGE",
-          `${flag} ${ref}: the proof ${endpoint.verdict === "holds" ? "holds" : "fails"} there`,
-          `pick a ${flag} where it ${expected === "holds" ? "holds" : "fails"}`,
-        );
-      }
-    }
-    // fixed: old commits fail ("broken"), new ones hold ("fixed"); the step inverts exit codes to match.
-    const start =
-      direction === "fixed"
-        ? ["bisect", "start", "--term-old=broken", "--term-new=fixed", good, bad]
-        : ["bisect", "start", bad, good];
-    const begun = await git(worktree.path, start);
-    if (!begun.ok) throw relayProofError("INTERNAL", `git bisect start failed: ${begun.stderr}`);
-    progress?.(`git bisect run: looking for the commit that ${direction} it`);
-    const step = [process.execPath, binPath, "bisect-step", ...(direction === "fixed" ? ["--invert"] : [])];
-    for (const [flag, value] of [
-      ["--proof", proof],
-      ["--module", options.module],
-      ["--node", options.node],
-    ] as const) {
-      if (value) step.push(flag, value);
-    }
-    if (options.timeoutMs) step.push("--timeout", String(options.timeoutMs / 1000));
-    for (const name of passEnv) step.push("--pass-env", name);
-    if (options.build) step.push("--build");
-    if (options.cli) step.push("--cli", resolve(options.cli));
-    // Its own process group, killed on Ctrl-C before the worktree goes: no step outlives the run.
-    const run = await spawnGroup("git", ["bisect", "run", ...step], {
-      cwd: worktree.path,
-      env: gitEnv(),
-      timeoutMs: 6 * 60 * 60_000,
+  // fixed: the older endpoint is --bad (old term "broken"), the newer --good ("fixed"); broke: the reverse.
+  const [older, newer] = direction === "fixed" ? [bad, good] : [good, bad];
+  const pool = worktreePool(root, (worktree) => linkInstalledModules(root, worktree.path));
+  const prove = async (slot: number, sha: string): Promise<ProofResult> => {
+    const worktree = await pool.at(slot, sha);
+    return runProof({
+      repo: worktree.path,
+      proof,
+      module: options.module,
+      node: options.node,
+      timeoutMs: options.timeoutMs,
+      passEnv,
+      build: options.build,
+      cli: options.cli,
+      tests: false,
       signal: options.signal,
     });
-    const log = await git(worktree.path, ["bisect", "log"]);
-    const steps: BisectResult["steps"] = [];
-    for (const line of log.stdout.split("\n")) {
-      const match = /^# (good|bad|skip|broken|fixed): \[([0-9a-f]{40})\] (.*)$/.exec(line);
-      if (!match) continue;
-      const term = match[1] as string;
-      const outcome = term === "skip" ? "skipped" : term === "good" || term === "fixed" ? "holds" : "fails";
-      steps.push({ sha: match[2] as string, subject: match[3] ?? "", outcome });
+  };
+  try {
+    await verifyEndpoints(options, { good, bad }, jobs, prove);
+    // The range, oldest first, when it is one line of commits (undefined when it has merges).
+    const range = await linearRange(root, older, newer);
+    let strategy = options.strategy ?? "kary";
+    if (strategy === "kary" && !range) {
+      progress?.("the range has merges: searching it with git bisect run instead of the k-ary search");
+      strategy = "binary";
     }
-    const found = /([0-9a-f]{40}) is the first (bad|fixed) commit/.exec(run.stdout);
-    const first = found?.[1] ? { sha: found[1], subject: await commitSubject(root, found[1]) } : undefined;
-    const reasons: string[] = [];
-    if (!first) {
-      const skipped = /There are only 'skip'ped commits left to test\.([\s\S]*)/.exec(run.stdout)?.[1];
-      const candidates = skipped?.match(/\b[0-9a-f]{40}\b/g) ?? [];
-      reasons.push(
-        skipped
-          ? `only untestable commits are left; the first ${direction === "fixed" ? "fixing" : "breaking"} commit is one of: ${candidates.join(", ")}`
-          : `git bisect ended without an answer: ${(run.stderr || run.stdout).split("\n")[0] ?? ""}`,
-      );
-    } else {
-      reasons.push(
-        `${first.sha} is the first commit where the proof ${direction === "fixed" ? "holds" : "fails"}`,
+    const subjects = new Map(range?.map((commit) => [commit.sha, commit.subject]));
+    const subjectOf = async (sha: string) =>
+      subjects.get(sha) ?? (await git(root, ["log", "-1", "--format=%s", sha])).stdout;
+    const search =
+      strategy === "kary" && range
+        ? await karyBisect(options, { direction, jobs, range, prove })
+        : await gitBisectRun(options, {
+            direction,
+            good,
+            bad,
+            proof,
+            passEnv,
+            worktree: await pool.at(0, bad),
+          });
+    if (strategy === "kary") {
+      // The verified endpoints come first, as git bisect logs them: the newer, then the older.
+      const newVerdict = direction === "fixed" ? "holds" : "fails";
+      search.steps.unshift(
+        { sha: newer, subject: await subjectOf(newer), outcome: newVerdict },
+        { sha: older, subject: await subjectOf(older), outcome: newVerdict === "holds" ? "fails" : "holds" },
       );
     }
+    if (range) {
+      // git prints skipped candidates in no particular order: list them in history order.
+      const order = new Map(range.map((commit, index) => [commit.sha, index]));
+      search.candidates.sort((x, y) => (order.get(x) ?? 0) - (order.get(y) ?? 0));
+    }
+    const first = search.first ? { sha: search.first, subject: await subjectOf(search.first) } : undefined;
+    const what = direction === "fixed" ? "fixing" : "breaking";
+    const reasons = first
+      ? [`${first.sha} is the first commit where the proof ${direction === "fixed" ? "holds" : "fails"}`]
+      : search.candidates.length > 0
+        ? [
+            `only untestable commits are left; the first ${what} commit is one of: ${search.candidates.join(", ")}`,
+          ]
+        : [`git bisect ended without an answer: ${search.failure ?? ""}`];
     const proofFlag = proof ? ` --proof ${proof}` : "";
     const reproduce = first
       ? [
@@ -179,7 +204,16 @@ export async function bisectProof(options: BisectOptions): Promise<BisectResult>
       good: { ref: options.good, sha: good },
       bad: { ref: options.bad, sha: bad },
       first,
-      steps,
+      candidates: search.candidates,
+      steps: search.steps,
+      strategy,
+      jobs: strategy === "kary" ? jobs : 1,
+      replay: bisectReplay({
+        direction,
+        good,
+        bad,
+        steps: search.steps.filter((step) => step.sha !== good && step.sha !== bad),
+      }),
       verdict,
       exitCode: first ? 0 : 125,
       reasons,
@@ -188,7 +222,7 @@ export async function bisectProof(options: BisectOptions): Promise<BisectResult>
         proofLine("good", good),
         proofLine("bad", bad),
         proofLine("direction", direction),
-        proofLine("steps", String(steps.length)),
+        proofLine("steps", String(search.steps.length)),
         proofLine(
           direction === "fixed" ? "first-fixed-commit" : "first-bad-commit",
           first ? first.sha : "none",
@@ -200,7 +234,173 @@ export async function bisectProof(options: BisectOptions): Promise<BisectResult>
       durationMs: Date.now() - started,
     };
   } finally {
-    await git(worktree.path, ["bisect", "reset", "--quiet"]);
-    await worktree.remove();
+    await pool.remove();
+  }
+}
+
+/** Both endpoints must give a verdict, and the expected one; side by side when two workers fit. */
+async function verifyEndpoints(
+  options: BisectOptions,
+  shas: { good: string; bad: string },
+  jobs: number,
+  prove: (slot: number, sha: string) => Promise<ProofResult>,
+): Promise<void> {
+  const endpoints = [
+    ["--good", options.good, shas.good, "holds"],
+    ["--bad", options.bad, shas.bad, "fails"],
+  ] as const;
+  const check = (index: number) => {
+    const [flag, ref, sha, expected] = endpoints[index] as (typeof endpoints)[number];
+    options.onProgress?.(
+      `verifying ${flag} ${ref} (${sha.slice(0, 12)}): expecting the proof to ${expected === "holds" ? "hold" : "fail"}`,
+    );
+    return prove(jobs >= 2 ? index : 0, sha);
+  };
+  const results = jobs >= 2 ? await settleAll([check(0), check(1)]) : [await check(0), await check(1)];
+  endpoints.forEach(([flag, ref, , expected], index) => {
+    const endpoint = results[index] as ProofResult;
+    if (endpoint.verdict === "cannot-test") {
+      throw relayProofError(
+        "USAGE",
+        `${flag} ${ref} cannot be tested: ${endpoint.reasons[0] ?? ""}`,
+        `pick a ${flag} where relay-proof run --ref ${ref} gives a verdict`,
+      );
+    }
+    if (endpoint.verdict !== expected) {
+      throw relayProofError(
+        "USAGE",
+        `${flag} ${ref}: the proof ${endpoint.verdict === "holds" ? "holds" : "fails"} there`,
+        `pick a ${flag} where it ${expected === "holds" ? "holds" : "fails"}`,
+      );
+    }
+  });
+}
+
+/** Promise.all that lets every promise finish (no run outlives its worktree), then throws the first error. */
+async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((result) => result.status === "rejected");
+  if (failed) throw failed.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<T>).value);
+}
+
+async function karyBisect(
+  options: BisectOptions,
+  context: {
+    direction: BisectResult["direction"];
+    jobs: number;
+    range: { sha: string; subject: string }[];
+    prove: (slot: number, sha: string) => Promise<ProofResult>;
+  },
+): Promise<Search> {
+  const { direction, jobs, range } = context;
+  const progress = options.onProgress;
+  progress?.(
+    `k-ary bisect of the ${range.length - 1} commit(s) between the endpoints on ${jobs} worker(s): looking for the commit that ${direction} it`,
+  );
+  const newVerdict = direction === "fixed" ? "holds" : "fails";
+  const outcome = await karySearch({
+    range: range.map((commit) => commit.sha),
+    jobs,
+    onRound: (round, shas, untested) =>
+      progress?.(
+        `round ${round}: testing ${shas.map((sha) => sha.slice(0, 12)).join(", ")} (${untested} untested)`,
+      ),
+    test: async (sha, slot): Promise<Mark> => {
+      if (options.signal?.aborted) throw relayProofError("INTERRUPTED", "bisect was interrupted");
+      try {
+        const result = await context.prove(slot, sha);
+        progress?.(
+          `${sha.slice(0, 12)} ${result.verdict}${result.verdict === "holds" ? "" : `: ${result.reasons[0] ?? ""}`}`,
+        );
+        if (result.verdict === "cannot-test") return "skip";
+        return result.verdict === newVerdict ? "new" : "old";
+      } catch (error) {
+        // As a `git bisect run` step: a usage error stops the search, anything else skips the commit.
+        if (isRelayProofError(error) && (usageCodes.has(error.code) || error.code === "INTERRUPTED"))
+          throw error;
+        progress?.(`${sha.slice(0, 12)} cannot be tested: ${(error as Error).message}`);
+        return "skip";
+      }
+    },
+  });
+  if (options.signal?.aborted) throw relayProofError("INTERRUPTED", "bisect was interrupted");
+  const outcomeOf = (mark: Mark): Step["outcome"] =>
+    mark === "skip" ? "skipped" : (mark === "new") === (direction === "fixed") ? "holds" : "fails";
+  const subjects = new Map(range.map((commit) => [commit.sha, commit.subject]));
+  return {
+    first: outcome.first,
+    candidates: outcome.candidates,
+    steps: outcome.tested.map((step) => ({
+      sha: step.sha,
+      subject: subjects.get(step.sha) ?? "",
+      outcome: outcomeOf(step.mark),
+    })),
+  };
+}
+
+/** `git bisect run` with relay-proof's bisect-step in one worktree; its state is reset afterwards. */
+async function gitBisectRun(
+  options: BisectOptions,
+  context: {
+    direction: BisectResult["direction"];
+    good: string;
+    bad: string;
+    proof: string | undefined;
+    passEnv: string[];
+    worktree: Worktree;
+  },
+): Promise<Search> {
+  const { direction, good, bad, proof, passEnv, worktree } = context;
+  try {
+    // fixed: old commits fail ("broken"), new ones hold ("fixed"); the step inverts exit codes to match.
+    const start =
+      direction === "fixed"
+        ? ["bisect", "start", "--term-old=broken", "--term-new=fixed", good, bad]
+        : ["bisect", "start", bad, good];
+    const begun = await git(worktree.path, start);
+    if (!begun.ok) throw relayProofError("INTERNAL", `git bisect start failed: ${begun.stderr}`);
+    options.onProgress?.(`git bisect run: looking for the commit that ${direction} it`);
+    const step = [process.execPath, binPath, "bisect-step", ...(direction === "fixed" ? ["--invert"] : [])];
+    for (const [flag, value] of [
+      ["--proof", proof],
+      ["--module", options.module],
+      ["--node", options.node],
+    ] as const) {
+      if (value) step.push(flag, value);
+    }
+    if (options.timeoutMs) step.push("--timeout", String(options.timeoutMs / 1000));
+    for (const name of passEnv) step.push("--pass-env", name);
+    if (options.build) step.push("--build");
+    if (options.cli) step.push("--cli", resolve(options.cli));
+    // Adjacent endpoints: git bisect start already names the answer, there is nothing to run.
+    const decided = parseBisectRun(begun.stdout);
+    // Its own process group, killed on Ctrl-C before the worktree goes: no step outlives the run.
+    const run = decided.first
+      ? undefined
+      : await spawnGroup("git", ["bisect", "run", ...step], {
+          cwd: worktree.path,
+          env: gitEnv(),
+          timeoutMs: 6 * 60 * 60_000,
+          signal: options.signal,
+        });
+    const log = await git(worktree.path, ["bisect", "log"]);
+    const steps: Step[] = [];
+    for (const line of log.stdout.split("\n")) {
+      const match = /^# (good|bad|skip|broken|fixed): \[([0-9a-f]{40})\] (.*)$/.exec(line);
+      if (!match) continue;
+      const term = match[1] as string;
+      const outcome = term === "skip" ? "skipped" : term === "good" || term === "fixed" ? "holds" : "fails";
+      steps.push({ sha: match[2] as string, subject: match[3] ?? "", outcome });
+    }
+    const found = run ? parseBisectRun(run.stdout) : decided;
+    return {
+      ...found,
+      steps,
+      failure: run && (run.stderr || run.stdout).split("\n")[0],
+    };
+  } finally {
+    // Plain `reset`: git 2.39 takes `--quiet` for a commit and resets nothing.
+    await git(worktree.path, ["bisect", "reset"]);
   }
 }

@@ -1,15 +1,58 @@
+import { availableParallelism } from "node:os";
 import { resolveCommit } from "../checkout/git.ts";
 import { openTarget } from "../checkout/open-target.ts";
 import { resolveRef } from "../checkout/worktree.ts";
-import { headValue, proofLine } from "../result/proof-lines.ts";
+import { coverageSummary } from "../coverage/change-coverage.ts";
+import { parallelSlots, scenarioMiB, scenarioWithTestsMiB } from "../process/limits.ts";
+import { coverageKey, headValue, proofLine } from "../result/proof-lines.ts";
 import { type CompareResult, type ProofResult, resultSchema } from "../result/types.ts";
 import { loadDefinition } from "../scenario/load-definition.ts";
 import { type RunProofOptions, runProof } from "./run-proof.ts";
 
-export interface CompareOptions extends Omit<RunProofOptions, "ref" | "command"> {
+export interface CompareOptions extends Omit<RunProofOptions, "ref" | "command" | "coverage"> {
   base: string;
   head: string;
   command?: string[];
+  /**
+   * Compare measures the head's coverage of the change base..head unless `coverage: false`
+   * (`--no-coverage`): it costs ~1.2x the scenario on a real checkout (docs/coverage.md).
+   */
+  coverage?: boolean;
+  /**
+   * `--jobs`: 2 runs base and head side by side, 1 one after the other (`--sequential`). Default: 2
+   * when the cores and the free memory allow it.
+   */
+  jobs?: number;
+}
+
+type Callbacks = Pick<RunProofOptions, "onProgress" | "onChildMessage" | "onChildOutput" | "onShard">;
+
+/**
+ * The head's callbacks while the base still runs: each call is queued and replayed, in order, once the
+ * base is done, so the progress reads exactly as when the sides run one after the other.
+ */
+function heldBack(callbacks: Callbacks): { callbacks: Callbacks; release(): void } {
+  let queue: (() => void)[] | undefined = [];
+  const hold =
+    <A extends unknown[]>(callback: ((...args: A) => void) | undefined) =>
+    (...args: A) => {
+      if (!callback) return;
+      if (queue) queue.push(() => callback(...args));
+      else callback(...args);
+    };
+  return {
+    callbacks: {
+      onProgress: callbacks.onProgress && hold(callbacks.onProgress),
+      onChildMessage: callbacks.onChildMessage && hold(callbacks.onChildMessage),
+      onChildOutput: callbacks.onChildOutput && hold(callbacks.onChildOutput),
+      onShard: callbacks.onShard && hold(callbacks.onShard),
+    },
+    release() {
+      const held = queue ?? [];
+      queue = undefined;
+      for (const call of held) call();
+    },
+  };
 }
 
 function linesByKey(result: ProofResult): Map<string, string> {
@@ -50,11 +93,16 @@ export async function compareRefs(options: CompareOptions): Promise<CompareResul
   const { definition, spec } = await loadDefinition(options.proof ?? "native-hook-relay");
   const checkout = await openTarget({ repo: options.repo });
   // Resolve both refs before any work, so a typo fails fast and leaves nothing behind.
-  const [baseSha, headSha] = [
-    await resolveRef(checkout.root, options.base),
-    await resolveRef(checkout.root, options.head),
-  ];
-  const current = await resolveCommit(checkout.root, "HEAD");
+  const resolved = await Promise.allSettled([
+    resolveRef(checkout.root, options.base),
+    resolveRef(checkout.root, options.head),
+    resolveCommit(checkout.root, "HEAD"),
+  ]);
+  const failed = resolved.find((ref) => ref.status === "rejected");
+  if (failed) throw failed.reason;
+  const [baseSha, headSha, current] = resolved.map(
+    (ref) => (ref as PromiseFulfilledResult<string>).value,
+  ) as [string, string, string | undefined];
   const progress = options.onProgress;
   progress?.(`base ${options.base} = ${baseSha}`);
   // Each side records the run that reproduces it, at its exact SHA.
@@ -66,15 +114,37 @@ export async function compareRefs(options: CompareOptions): Promise<CompareResul
     ...(options.tests === false ? ["--no-tests"] : []),
     ...(options.proof ? ["--proof", spec] : []),
   ];
-  const base = await runProof({ ...options, ref: options.base, command: sideCommand(baseSha) });
-  progress?.(`head ${options.head} = ${headSha}`);
   // The head checked out and clean in the user's tree runs in place: no worktree, no reinstall.
   const inPlace = headSha === current && !checkout.dirty;
-  const head = await runProof({
+  const withTests = options.tests !== false;
+  const jobs =
+    options.jobs ?? parallelSlots({ perSlotMiB: withTests ? scenarioWithTestsMiB : scenarioMiB, cap: 2 });
+  // Coverage (on unless coverage: false) is the head's: which of the change's lines its evidence ran.
+  const baseSide: RunProofOptions = {
     ...options,
+    coverage: undefined,
+    ref: options.base,
+    command: sideCommand(baseSha),
+  };
+  const headSide: RunProofOptions = {
+    ...options,
+    coverage: options.coverage === false ? undefined : { base: baseSha },
     ref: inPlace ? undefined : options.head,
     command: sideCommand(headSha),
-  });
+  };
+  let base: ProofResult;
+  let head: ProofResult;
+  if (jobs < 2) {
+    base = await runProof(baseSide);
+    progress?.(`head ${options.head} = ${headSha}`);
+    head = await runProof(headSide);
+  } else {
+    [base, head] = await bothSides(options, {
+      base: baseSide,
+      head: headSide,
+      headLine: `head ${options.head} = ${headSha}`,
+    });
+  }
   const baseLines = linesByKey(base);
   const headLines = linesByKey(head);
   const keys = [...new Set([...headLines.keys(), ...baseLines.keys()])];
@@ -86,6 +156,7 @@ export async function compareRefs(options: CompareOptions): Promise<CompareResul
     proofLine("head", headValue(head.target)),
     ...definition.requiredChecks.map((key) => proofLine(key, headLines.get(key) ?? "not-run")),
     proofLine("head.verdict", head.verdict),
+    ...(head.coverage ? [proofLine(coverageKey(head.coverage), coverageSummary(head.coverage))] : []),
     proofLine("verdict", outcome.verdict),
   ];
   return {
@@ -102,6 +173,36 @@ export async function compareRefs(options: CompareOptions): Promise<CompareResul
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
   };
+}
+
+/**
+ * Run base and head side by side. The head's progress is held back until the base is done; its focused
+ * tests get half the cores unless --shards says otherwise. When one side throws, the other is stopped
+ * (its worktree and processes go too) and the base's error wins, as when they run in turn.
+ */
+async function bothSides(
+  options: CompareOptions,
+  sides: { base: RunProofOptions; head: RunProofOptions; headLine: string },
+): Promise<[ProofResult, ProofResult]> {
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const shards =
+    options.tests === false || options.tests?.shards !== undefined || options.tests?.shardIndex
+      ? options.tests
+      : { ...options.tests, shards: Math.max(1, Math.floor(availableParallelism() / 2)) };
+  const held = heldBack(options);
+  held.callbacks.onProgress?.(sides.headLine);
+  const run = (side: RunProofOptions) =>
+    runProof({ ...side, tests: shards, signal }).catch((error: unknown) => {
+      stop.abort();
+      throw error;
+    });
+  const base = run(sides.base).finally(() => held.release());
+  const head = run({ ...sides.head, ...held.callbacks });
+  const [baseDone, headDone] = await Promise.allSettled([base, head]);
+  if (baseDone.status === "rejected") throw baseDone.reason;
+  if (headDone.status === "rejected") throw headDone.reason;
+  return [baseDone.value, headDone.value];
 }
 
 /** Replace the values of ref flags (`--base X`, `--head=X`) with SHAs. */

@@ -96,6 +96,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         repo: repo.root,
         good: fix,
         bad: base,
+        // git bisect run, as the README's demo shows; on 4 commits k-ary would save one step.
+        strategy: "binary",
         timeoutMs: options.timeoutMs,
         command: ["relay-proof", "bisect", "--good", fix, "--bad", base],
         onProgress: progress,

@@ -2,7 +2,7 @@
 import type { Report } from "../result/types.ts";
 import { annotated, coverageLead, coverageOf, fileSummary, markGlyph, markMeaning } from "./coverage-view.ts";
 
-function escape(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
@@ -22,28 +22,28 @@ export function renderCoverageHtml(report: Report): string {
   if (!coverage) {
     body.push("<p>This result has no coverage: run relay-proof with <code>--coverage</code>.</p>");
   } else {
-    body.push(`<p>${escape(coverageLead(coverage))}</p>`, `<p>head <code>${escape(head)}</code></p>`);
-    for (const note of coverage.notes) body.push(`<p>${escape(note)}</p>`);
+    body.push(`<p>${escapeHtml(coverageLead(coverage))}</p>`, `<p>head <code>${escapeHtml(head)}</code></p>`);
+    for (const note of coverage.notes) body.push(`<p>${escapeHtml(note)}</p>`);
     body.push(
       `<p class="legend">${Object.entries(markMeaning)
         .map(
           ([mark, meaning]) =>
-            `<span class="${mark}">${escape(markGlyph[mark as keyof typeof markGlyph])} ${escape(meaning)}</span>`,
+            `<span class="${mark}">${escapeHtml(markGlyph[mark as keyof typeof markGlyph])} ${escapeHtml(meaning)}</span>`,
         )
         .join("")}</p>`,
       `<table class="sum"><tr><th>file</th><th>lines</th><th>counts</th><th>ran in neither</th></tr>`,
       ...coverage.files.map(
         (file) =>
-          `<tr><td><code>${escape(file.file)}</code></td><td>${file.lines.length}</td><td>${escape(fileSummary(file))}</td><td>${escape(file.neither.join(", ") || "-")}</td></tr>`,
+          `<tr><td><code>${escapeHtml(file.file)}</code></td><td>${file.lines.length}</td><td>${escapeHtml(fileSummary(file))}</td><td>${escapeHtml(file.neither.join(", ") || "-")}</td></tr>`,
       ),
       "</table>",
     );
     for (const file of coverage.files) {
-      body.push(`<h2><code>${escape(file.file)}</code></h2>`, `<table class="src">`);
+      body.push(`<h2><code>${escapeHtml(file.file)}</code></h2>`, `<table class="src">`);
       for (const row of annotated(file)) {
         body.push(
           row
-            ? `<tr class="${row.mark}"><td class="m">${escape(markGlyph[row.mark])}</td><td class="n">${row.line}</td><td>${escape(row.text)}</td></tr>`
+            ? `<tr class="${row.mark}"><td class="m">${escapeHtml(markGlyph[row.mark])}</td><td class="n">${row.line}</td><td>${escapeHtml(row.text)}</td></tr>`
             : `<tr class="gap"><td></td><td class="n">⋯</td><td></td></tr>`,
         );
       }

@@ -150,6 +150,11 @@ function renderBisect(result: BisectResult, options: TerminalOptions): string {
   for (const reason of result.reasons) lines.push(`    ${sanitizeValue(reason)}`);
   if (result.reproduce.length > 0)
     lines.push("  reproduce", ...result.reproduce.map((command) => `    ${command}`));
+  if (result.replay.length > 0)
+    lines.push(
+      `  git bisect replay (${result.strategy === "kary" ? `k-ary, ${result.jobs} workers` : "git bisect run"}; paste in the repo, then git bisect reset)`,
+      ...result.replay.map((command) => `    ${command}`),
+    );
   lines.push("", ...result.proofLines);
   return `${lines.join("\n")}\n`;
 }

@@ -20,7 +20,7 @@ type LineSource = Pick<ProofResult, "target" | "toolchain" | "scenario" | "verdi
 };
 
 /** `fix-lines` (a diff) or `module-lines` (no base): the coverage lines' key. */
-function coverageKey(coverage: ChangeCoverage): string {
+export function coverageKey(coverage: ChangeCoverage): string {
   return coverage.scope === "diff" ? "fix-lines" : "module-lines";
 }
 

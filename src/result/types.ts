@@ -126,8 +126,15 @@ export interface BisectResult {
   good: { ref: string; sha: string };
   bad: { ref: string; sha: string };
   first: { sha: string; subject: string } | undefined;
-  /** Each commit git bisect tested, with the proof's answer. */
+  /** The first commit, or, when only untestable commits hide it, every commit it may be (oldest first). */
+  candidates: string[];
+  /** The verified endpoints, then each commit the search tested, with the proof's answer. */
   steps: { sha: string; subject: string; outcome: "holds" | "fails" | "skipped" }[];
+  /** `kary`: N commits per round on N workers (`jobs`); `binary`: `git bisect run`. */
+  strategy: "kary" | "binary";
+  jobs: number;
+  /** `git bisect` commands (log form) that reproduce the boundary; `git bisect replay` takes them too. */
+  replay: string[];
   verdict: BisectVerdict;
   exitCode: 0 | 1 | 125;
   reasons: string[];

@@ -1,9 +1,10 @@
-import { chmodSync, existsSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { git } from "../../src/checkout/git.ts";
-import { addWorktree } from "../../src/checkout/worktree.ts";
-import { fixtureRepo } from "../helpers/fixture-repo.ts";
+import { addWorktree, worktreePool } from "../../src/checkout/worktree.ts";
+import { fixtureRepo, tempDir } from "../helpers/fixture-repo.ts";
+import { worktreeCount } from "../helpers/repo-state.ts";
 
 describe("addWorktree", () => {
   it("checks the exact commit out next to the repo and removes it without a trace", async () => {
@@ -43,5 +44,46 @@ describe("addWorktree", () => {
     const worktree = await addWorktree(repo.root, head);
     await worktree.remove();
     expect(existsSync(marker)).toBe(false);
+  });
+});
+
+describe("worktreePool", () => {
+  it("makes one worktree per slot and moves it from commit to commit, keeping what was linked in", async () => {
+    const repo = fixtureRepo();
+    const first = repo.head;
+    repo.write("README.md", "second\n");
+    const second = repo.commit("second commit");
+    const modules = tempDir();
+    let prepared = 0;
+    const pool = worktreePool(repo.root, (worktree) => {
+      prepared += 1;
+      mkdirSync(join(worktree.path, "packages"), { recursive: true });
+      symlinkSync(modules, join(worktree.path, "packages", "node_modules"), "dir");
+    });
+    const [a, b] = await Promise.all([pool.at(0, first), pool.at(1, second)]);
+    expect(a?.path).not.toBe(b?.path);
+    const moved = await pool.at(0, second);
+    expect(moved.path).toBe(a?.path);
+    expect(moved.sha).toBe(second);
+    expect((await git(moved.path, ["rev-parse", "HEAD"])).stdout).toBe(second);
+    expect(lstatSync(join(moved.path, "packages", "node_modules")).isSymbolicLink()).toBe(true);
+    expect({ size: pool.size, prepared, worktrees: await worktreeCount(repo.root) }).toEqual({
+      size: 2,
+      prepared: 2,
+      worktrees: 3,
+    });
+    await pool.remove();
+    await pool.remove();
+    expect(existsSync(moved.path)).toBe(false);
+    expect(await worktreeCount(repo.root)).toBe(1);
+  });
+
+  it("adds several worktrees of one repo at once (one git worktree add at a time)", async () => {
+    const repo = fixtureRepo();
+    const pool = worktreePool(repo.root);
+    const made = await Promise.all([0, 1, 2, 3].map((slot) => pool.at(slot, repo.head)));
+    expect(new Set(made.map((worktree) => worktree.path)).size).toBe(4);
+    await pool.remove();
+    expect(await worktreeCount(repo.root)).toBe(1);
   });
 });

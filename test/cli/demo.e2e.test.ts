@@ -1,6 +1,6 @@
 import { execFile, execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, symlinkSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createDemoHistory } from "../../fixtures/build-fixture-history.ts";
@@ -72,8 +72,10 @@ describe("relay-proof demo (end to end)", () => {
     const pkg = JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as {
       dependencies: Record<string, string>;
     };
-    for (const name of Object.keys(pkg.dependencies))
+    for (const name of Object.keys(pkg.dependencies)) {
+      mkdirSync(dirname(join(modules, name)), { recursive: true }); // scoped names: @scope/name
       symlinkSync(join(root, "node_modules", name), join(modules, name), "dir");
+    }
     const tmp = tempDir();
     const run = await new Promise<CliRun>((resolve) => {
       execFile(

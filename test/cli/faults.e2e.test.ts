@@ -70,7 +70,7 @@ describe("fault matrix (end to end)", () => {
     const tmp = tempDir();
     const result = await interrupt(
       ["bisect", "--repo", repo.root, "--good", good, "--bad", bad],
-      "git bisect run",
+      "looking for the commit that",
       tmp,
     );
     expect(result.exitCode).toBe(130);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isSourceFile, parseUnifiedDiff } from "../../src/coverage/changed-lines.ts";
 import { lineRanges } from "../../src/coverage/change-coverage.ts";
+import { isSourceFile, parseUnifiedDiff } from "../../src/coverage/changed-lines.ts";
 
 describe("parseUnifiedDiff", () => {
   it("takes the head-side lines each hunk adds, TypeScript sources only", () => {
@@ -29,11 +29,9 @@ describe("parseUnifiedDiff", () => {
   });
 
   it("counts TypeScript sources, not tests, declarations or other files", () => {
-    expect(["a.ts", "b.tsx", "c.mts", "d.d.ts", "e.test.ts", "f.spec.tsx", "g.js"].filter(isSourceFile)).toEqual([
-      "a.ts",
-      "b.tsx",
-      "c.mts",
-    ]);
+    expect(
+      ["a.ts", "b.tsx", "c.mts", "d.d.ts", "e.test.ts", "f.spec.tsx", "g.js"].filter(isSourceFile),
+    ).toEqual(["a.ts", "b.tsx", "c.mts"]);
   });
 });
 

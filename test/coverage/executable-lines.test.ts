@@ -15,7 +15,9 @@ describe("executableLines", () => {
       "}", // 9
       "export const g = (id: Id) => id.length;", // 10
     ].join("\n");
-    expect([...(executableLines("/virtual/f.ts", text) ?? [])].sort((x, y) => x - y)).toEqual([4, 5, 6, 8, 10]);
+    expect([...(executableLines("/virtual/f.ts", text) ?? [])].sort((x, y) => x - y)).toEqual([
+      4, 5, 6, 8, 10,
+    ]);
   });
 
   it("is undefined for a file esbuild cannot compile", () => {

@@ -1,9 +1,18 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { relayModulePath } from "../../fixtures/build-fixture-repo.ts";
-import { bisectProof } from "../../src/engine/bisect.ts";
-import { fixHistory, regressionHistory } from "../helpers/fixture-history.ts";
+import { createLongHistory, type LongHistoryOptions } from "../../fixtures/build-long-history.ts";
+import { git } from "../../src/checkout/git.ts";
+import { type BisectOptions, bisectProof } from "../../src/engine/bisect.ts";
+import { demoHistory, fixHistory, regressionHistory } from "../helpers/fixture-history.ts";
 import { fixtureRepo } from "../helpers/fixture-repo.ts";
 import { repoState } from "../helpers/repo-state.ts";
+
+/** A long fixture history that deletes itself when the test finishes. */
+function longHistory(options: LongHistoryOptions) {
+  const history = createLongHistory(options);
+  onTestFinished(() => history.repo.remove());
+  return history;
+}
 
 describe("bisectProof", () => {
   it("finds the commit that fixed it, skipping commits where the module cannot load", async () => {
@@ -19,43 +28,68 @@ describe("bisectProof", () => {
       sha: commits["relay: generations (the fix)"],
       subject: "relay: generations (the fix)",
     });
-    expect(result).toMatchObject({ verdict: "found", exitCode: 0 });
+    expect(result).toMatchObject({ verdict: "found", exitCode: 0, strategy: "kary" });
+    expect(result.candidates).toEqual([commits["relay: generations (the fix)"]]);
     expect(result.reproduce[0]).toBe(
       `relay-proof run --ref ${commits["relay: generations (the fix)"]} --no-tests`,
     );
     expect(result.proofLines.at(-2)).toBe(
       `[proof] first-fixed-commit=${commits["relay: generations (the fix)"]}`,
     );
+    // The verified endpoints come first, the newer one first, as git bisect logs them.
+    const head = (await git(repo.root, ["rev-parse", "HEAD"])).stdout;
+    expect(result.steps.slice(0, 2).map((step) => [step.sha, step.outcome])).toEqual([
+      [head, "holds"],
+      [commits["relay: first version (v0)"], "fails"],
+    ]);
+    expect(result.replay[0]).toBe(
+      `git bisect start '--term-old=broken' '--term-new=fixed' '${head}' '${commits["relay: first version (v0)"]}'`,
+    );
+    expect(result.replay.slice(1)).toEqual(
+      result.steps
+        .slice(2)
+        .map(
+          (step) =>
+            `git bisect ${{ holds: "fixed", fails: "broken", skipped: "skip" }[step.outcome]} ${step.sha}`,
+        ),
+    );
     expect(await repoState(repo.root)).toEqual(before);
   });
 
-  it("finds the commit that broke it in the other direction", async () => {
+  it("finds the commit that broke it in the other direction, with git bisect run skipping what cannot load", async () => {
     const { repo, commits } = regressionHistory();
+    const before = await repoState(repo.root);
     const result = await bisectProof({
       repo: repo.root,
       good: commits["relay: generations (the fix)"] as string,
       bad: "HEAD",
+      strategy: "binary",
+      jobs: 1,
     });
-    expect(result.direction).toBe("broke");
+    expect(result).toMatchObject({ direction: "broke", strategy: "binary", jobs: 1 });
     expect(result.first?.subject).toBe("relay: fast path for the bridge (regression)");
     expect(result.steps.some((step) => step.outcome === "skipped")).toBe(true);
+    expect(result.replay[0]).toMatch(/^git bisect start '[0-9a-f]{40}' '[0-9a-f]{40}'$/);
+    expect(await repoState(repo.root)).toEqual(before);
   });
 
-  it("names the candidates when only untestable commits separate fails from holds", async () => {
-    const repo = fixtureRepo({ variant: "v1-module-local" });
-    const bug = repo.head;
-    repo.write(relayModulePath, 'throw new Error("half-done");\nexport {};\n');
-    const broken = repo.commit("wip: does not load");
-    repo.useVariant("v2-correct");
-    const fix = repo.commit("relay: generations");
-    const result = await bisectProof({ repo: repo.root, good: fix, bad: bug });
-    expect(result).toMatchObject({ verdict: "cannot-test", exitCode: 125, first: undefined });
-    expect(result.reasons[0]).toMatch(
-      /^only untestable commits are left; the first fixing commit is one of: /,
-    );
-    expect(result.reasons[0]).toContain(broken);
-    expect(result.reasons[0]).toContain(fix);
-  });
+  it.each(["kary", "binary"] as const)(
+    "names the candidates when only untestable commits separate fails from holds (%s)",
+    async (strategy) => {
+      const repo = fixtureRepo({ variant: "v1-module-local" });
+      const bug = repo.head;
+      repo.write(relayModulePath, 'throw new Error("half-done");\nexport {};\n');
+      const broken = repo.commit("wip: does not load");
+      repo.useVariant("v2-correct");
+      const fix = repo.commit("relay: generations");
+      const result = await bisectProof({ repo: repo.root, good: fix, bad: bug, strategy });
+      expect(result).toMatchObject({ verdict: "cannot-test", exitCode: 125, first: undefined });
+      expect(result.candidates).toEqual([broken, fix]);
+      expect(result.reasons[0]).toBe(
+        `only untestable commits are left; the first fixing commit is one of: ${broken}, ${fix}`,
+      );
+    },
+  );
 
   it("verifies the endpoints first and refuses a --good where the proof fails", async () => {
     const { repo, commits } = fixHistory();
@@ -71,5 +105,113 @@ describe("bisectProof", () => {
       message: expect.stringMatching(/^--good .*: the proof fails there$/),
     });
     expect(await repoState(repo.root)).toEqual(before);
+  });
+
+  it("searches a range with a merge with git bisect run", async () => {
+    const repo = fixtureRepo({ variant: "v1-module-local" });
+    const bug = repo.head;
+    await git(repo.root, ["checkout", "--quiet", "-b", "side"]);
+    repo.write("README.md", "side\n");
+    repo.commit("docs: on a side branch");
+    await git(repo.root, ["checkout", "--quiet", "main"]);
+    repo.useVariant("v2-correct");
+    const fix = repo.commit("relay: generations");
+    const merged = await git(repo.root, ["merge", "--quiet", "--no-edit", "side"], {
+      GIT_AUTHOR_NAME: "F",
+      GIT_AUTHOR_EMAIL: "f@example.invalid",
+      GIT_COMMITTER_NAME: "F",
+      GIT_COMMITTER_EMAIL: "f@example.invalid",
+    });
+    expect(merged.ok).toBe(true);
+    const progress: string[] = [];
+    const result = await bisectProof({
+      repo: repo.root,
+      good: "HEAD",
+      bad: bug,
+      onProgress: (message) => progress.push(message),
+    });
+    expect(result).toMatchObject({ strategy: "binary", verdict: "found", first: { sha: fix } });
+    expect(progress).toContain(
+      "the range has merges: searching it with git bisect run instead of the k-ary search",
+    );
+  });
+});
+
+describe("k-ary and binary bisect agree on every fixture history", () => {
+  const histories: [string, () => { options: Omit<BisectOptions, "strategy">; expected: string[] }][] = [
+    [
+      "the fix history (V0 -> V1 -> cannot load -> shared state -> lockfile -> V2)",
+      () => {
+        const { repo, commits } = fixHistory();
+        const bad = commits["relay: first version (v0)"] as string;
+        return {
+          options: { repo: repo.root, good: "HEAD", bad },
+          expected: [commits["relay: generations (the fix)"] as string],
+        };
+      },
+    ],
+    [
+      "the regression history (V2 -> cannot load -> V2 -> the bridge skips generations)",
+      () => {
+        const { repo, commits } = regressionHistory();
+        return {
+          options: { repo: repo.root, good: commits["relay: generations (the fix)"] as string, bad: "HEAD" },
+          expected: [commits["relay: fast path for the bridge (regression)"] as string],
+        };
+      },
+    ],
+    [
+      "the demo history",
+      () => {
+        const { repo, commits } = demoHistory();
+        return {
+          options: {
+            repo: repo.root,
+            good: "HEAD",
+            bad: commits["relay: stable ids and a bridge (v1, the bug)"] as string,
+          },
+          expected: [commits["relay: generations (the fix)"] as string],
+        };
+      },
+    ],
+    [
+      "a long history whose fix hides behind two unloadable commits (candidates)",
+      () => {
+        const history = longHistory({ length: 40, boundary: 23, unloadable: [5, 21, 22] });
+        return {
+          options: { repo: history.repo.root, good: history.good, bad: history.bad },
+          expected: [...history.unloadable.slice(1), history.boundary],
+        };
+      },
+    ],
+    [
+      "a long history with a regression and unloadable commits on both sides",
+      () => {
+        const history = longHistory({
+          length: 30,
+          boundary: 11,
+          unloadable: [3, 12, 20],
+          direction: "broke",
+        });
+        return {
+          options: { repo: history.repo.root, good: history.good, bad: history.bad },
+          expected: [history.boundary],
+        };
+      },
+    ],
+  ];
+
+  it.each(histories)("%s", async (_, make) => {
+    const { options, expected } = make();
+    const kary = await bisectProof({ ...options, strategy: "kary", jobs: 2 });
+    const binary = await bisectProof({ ...options, strategy: "binary", jobs: 1 });
+    expect(kary.strategy).toBe("kary");
+    expect(binary.strategy).toBe("binary");
+    expect({ first: kary.first, candidates: kary.candidates, verdict: kary.verdict }).toEqual({
+      first: binary.first,
+      candidates: binary.candidates,
+      verdict: binary.verdict,
+    });
+    expect(kary.candidates).toEqual(expected);
   });
 });

@@ -1,9 +1,11 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { git } from "../../src/checkout/git.ts";
 import { compareRefs, compareVerdict, pinRefs } from "../../src/engine/compare.ts";
 import { renderMarkdown } from "../../src/reports/markdown.ts";
 import type { ProofResult } from "../../src/result/types.ts";
 import { fixHistory } from "../helpers/fixture-history.ts";
+import { leftoversIn, tempDir } from "../helpers/fixture-repo.ts";
+import { worktreeCount } from "../helpers/repo-state.ts";
 
 function proof(verdict: ProofResult["verdict"], head: string): ProofResult {
   return { verdict, target: { head }, reasons: [`${verdict} because`] } as unknown as ProofResult;
@@ -123,5 +125,70 @@ describe("compareRefs on a fixture history", () => {
     await expect(compareRefs({ repo: repo.root, base: "nope", head: "HEAD" })).rejects.toMatchObject({
       code: "UNKNOWN_REF",
     });
+  });
+});
+
+describe("compareRefs side by side", () => {
+  /** Progress with temp paths and timings made comparable between two runs. */
+  const normalise = (lines: string[]) =>
+    lines.map((line) =>
+      line
+        .replace(/\/[^\s]*relay-proof-worktree-[^\s/]+\/checkout/g, "<worktree>")
+        .replace(/\d+(\.\d+)? s\b/g, "<n> s"),
+    );
+
+  it("gives the same result, with progress in the same order, as one side after the other", async () => {
+    const { repo, commits } = fixHistory();
+    const base = commits["relay: stable ids and a bridge (v1, the bug)"] as string;
+    const fix = commits["relay: generations (the fix)"] as string;
+    const runs = [];
+    for (const jobs of [2, 1]) {
+      const progress: string[] = [];
+      const result = await compareRefs({
+        repo: repo.root,
+        base,
+        head: fix,
+        tests: false,
+        jobs,
+        onProgress: (message) => progress.push(message),
+      });
+      runs.push({
+        verdict: result.verdict,
+        rows: result.rows,
+        proofLines: result.proofLines,
+        progress: normalise(progress),
+      });
+    }
+    const [parallel, sequential] = runs;
+    expect(parallel).toEqual(sequential);
+    expect(parallel?.verdict).toBe("fix-verified");
+    const headLine = parallel?.progress.indexOf(`head ${fix} = ${fix}`) ?? -1;
+    expect(headLine).toBeGreaterThan(1);
+    expect(
+      parallel?.progress.slice(0, headLine).every((line) => !line.includes(fix) || line.startsWith("base")),
+    ).toBe(true);
+    expect(await worktreeCount(repo.root)).toBe(1);
+  });
+
+  it("stops the head and reports the base's error when the base cannot start, leaving nothing behind", async () => {
+    const { repo, commits } = fixHistory();
+    const tmp = tempDir();
+    vi.stubEnv("TMPDIR", tmp);
+    onTestFinished(() => {
+      vi.unstubAllEnvs();
+    });
+    // The base's lockfile predates the bump the installed head has: with install off, the base refuses.
+    await expect(
+      compareRefs({
+        repo: repo.root,
+        base: commits["relay: stable ids and a bridge (v1, the bug)"] as string,
+        head: "HEAD",
+        tests: false,
+        install: false,
+        jobs: 2,
+      }),
+    ).rejects.toMatchObject({ code: "USAGE", message: expect.stringContaining("--no-install was given") });
+    expect(await worktreeCount(repo.root)).toBe(1);
+    expect(leftoversIn(tmp)).toEqual([]);
   });
 });

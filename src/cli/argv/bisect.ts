@@ -4,6 +4,7 @@ import { isRelayProofError, relayProofError, usageCodes } from "../../errors.ts"
 import { bisectHelp } from "../help.ts";
 import { checkOutputFlags, emitReport, outputFlags } from "../output.ts";
 import { hookCliFlags, noPositionals, parseFlags, passEnvFlag, positiveSeconds } from "../parse.ts";
+import { jobsFlag } from "./jobs.ts";
 import type { CommandIo, CommandOutcome } from "./types.ts";
 
 export async function bisectCommand(args: string[], io: CommandIo): Promise<CommandOutcome> {
@@ -17,6 +18,8 @@ export async function bisectCommand(args: string[], io: CommandIo): Promise<Comm
     ...passEnvFlag,
     ...hookCliFlags,
     timeout: { type: "string" },
+    strategy: { type: "string", default: "kary" },
+    jobs: { type: "string" },
     ...outputFlags,
     quiet: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
@@ -31,6 +34,13 @@ export async function bisectCommand(args: string[], io: CommandIo): Promise<Comm
     );
   }
   checkOutputFlags(values);
+  if (values.strategy !== "kary" && values.strategy !== "binary") {
+    throw relayProofError(
+      "USAGE",
+      `unknown --strategy "${values.strategy}"`,
+      "use kary (N commits per round on N workers) or binary (git bisect run)",
+    );
+  }
   const result = await bisectProof({
     repo: values.repo ?? process.cwd(),
     good: values.good,
@@ -42,6 +52,8 @@ export async function bisectCommand(args: string[], io: CommandIo): Promise<Comm
     build: values.build,
     cli: values.cli,
     timeoutMs: positiveSeconds("--timeout", values.timeout, "bisect"),
+    strategy: values.strategy,
+    jobs: jobsFlag(values.jobs, "bisect"),
     command: ["relay-proof", "bisect", ...args],
     onProgress: values.quiet ? undefined : (message) => io.stderr(`relay-proof: ${message}\n`),
     signal: io.signal,

@@ -3,6 +3,7 @@ import { relayProofError } from "../../errors.ts";
 import { compareHelp } from "../help.ts";
 import { checkOutputFlags, emitReport, outputFlags } from "../output.ts";
 import { hookCliFlags, noPositionals, parseFlags, passEnvFlag, positiveSeconds } from "../parse.ts";
+import { jobsFlag } from "./jobs.ts";
 import type { CommandIo, CommandOutcome } from "./types.ts";
 
 export async function compareCommand(args: string[], io: CommandIo): Promise<CommandOutcome> {
@@ -17,7 +18,10 @@ export async function compareCommand(args: string[], io: CommandIo): Promise<Com
     ...hookCliFlags,
     install: { type: "boolean", default: true },
     tests: { type: "boolean", default: true },
+    coverage: { type: "boolean", default: true },
     timeout: { type: "string" },
+    jobs: { type: "string" },
+    sequential: { type: "boolean", default: false },
     ...outputFlags,
     quiet: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
@@ -44,7 +48,9 @@ export async function compareCommand(args: string[], io: CommandIo): Promise<Com
     cli: values.cli,
     install: values.install,
     tests: values.tests ? undefined : false,
+    coverage: values.coverage,
     timeoutMs: positiveSeconds("--timeout", values.timeout, "compare"),
+    jobs: values.sequential ? 1 : jobsFlag(values.jobs, "compare"),
     command: ["relay-proof", "compare", ...args],
     onProgress: progress,
     signal: io.signal,

@@ -1,0 +1,33 @@
+// The `git bisect` commands that reproduce a bisect's boundary, in `git bisect log` form: paste them
+// into a shell in the repo, or save them and run `git bisect replay FILE` (then `git bisect reset`).
+
+export interface ReplayInput {
+  /** fixed: --bad is the older endpoint (terms broken/fixed); broke: the usual good/bad. */
+  direction: "fixed" | "broke";
+  good: string;
+  bad: string;
+  steps: readonly { sha: string; outcome: "holds" | "fails" | "skipped" }[];
+}
+
+/** `git bisect start ...` with its arguments single-quoted, as git writes its log (replay needs that). */
+export function bisectReplay(input: ReplayInput): string[] {
+  const quote = (arg: string) => `'${arg}'`;
+  const start =
+    input.direction === "fixed"
+      ? ["--term-old=broken", "--term-new=fixed", input.good, input.bad]
+      : [input.bad, input.good];
+  const term = (outcome: "holds" | "fails") =>
+    input.direction === "fixed"
+      ? outcome === "holds"
+        ? "fixed"
+        : "broken"
+      : outcome === "holds"
+        ? "good"
+        : "bad";
+  return [
+    `git bisect start ${start.map(quote).join(" ")}`,
+    ...input.steps.map(
+      (step) => `git bisect ${step.outcome === "skipped" ? "skip" : term(step.outcome)} ${step.sha}`,
+    ),
+  ];
+}
