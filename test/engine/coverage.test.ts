@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { relayModulePath } from "../../fixtures/build-fixture-repo.ts";
 import { lineRanges } from "../../src/coverage/change-coverage.ts";
+import { compareRefs } from "../../src/engine/compare.ts";
 import { runProof } from "../../src/engine/run-proof.ts";
 import { fixtureRepo } from "../helpers/fixture-repo.ts";
 
@@ -116,6 +117,21 @@ describe("--coverage: did the evidence run the fix?", () => {
     const file = result.coverage?.files.find((f) => f.file === cli);
     expect(file?.lines.length).toBeGreaterThan(0);
     expect(file?.scenario).toEqual(file?.lines);
+  });
+
+  it("compare measures the head's coverage of base..head by default, and not with coverage: false", async () => {
+    const { repo, base, lineOf } = fixWithDeadLine();
+    const result = await compareRefs({ repo: repo.root, base, head: "HEAD", tests: false });
+    expect(result.verdict).toBe("fix-verified");
+    expect(result.base.coverage).toBeUndefined();
+    expect(result.head.coverage).toMatchObject({ scope: "diff", base });
+    expect(result.head.coverage?.files[0]?.neither).toContain(lineOf('return "never".length;'));
+    expect(result.proofLines.at(-2)).toMatch(/^\[proof\] fix-lines=scenario \d+\/\d+ tests not-measured$/);
+    expect(result.proofLines.length).toBeLessThanOrEqual(12);
+
+    const off = await compareRefs({ repo: repo.root, base, head: "HEAD", tests: false, coverage: false });
+    expect(off.head.coverage).toBeUndefined();
+    expect(off.proofLines.some((line) => line.includes("fix-lines"))).toBe(false);
   });
 
   it("never turns a failing proof into a pass", async () => {
