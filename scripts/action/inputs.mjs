@@ -116,7 +116,7 @@ export function readInputs(env = process.env, cwd = process.cwd()) {
     shards,
     shardIndex,
     build: flag(env, "BUILD", false),
-    coverage: flag(env, "COVERAGE", false),
+    coverage: flag(env, "COVERAGE", true),
     passEnv,
     extraArgs: splitArgs(env.INPUT_EXTRA_ARGS ?? ""),
     install: flag(env, "INSTALL", true),
@@ -125,13 +125,13 @@ export function readInputs(env = process.env, cwd = process.cwd()) {
 }
 
 /**
- * relay-proof's arguments for a plan (without the output files). `--build`, `--coverage` and
- * `--pass-env` are passed only when asked for, so an older relay-proof keeps working without them.
+ * relay-proof's arguments for a plan (without the output files). `--build` and `--pass-env` are passed
+ * only when asked for. Coverage of the change is on by default: `run --coverage`; compare measures it
+ * unless `--no-coverage`.
  */
 export function relayProofArgs(plan, shardResults = [], blobDir) {
   const shared = [
     ...(plan.build ? ["--build"] : []),
-    ...(plan.coverage ? ["--coverage"] : []),
     ...plan.passEnv.flatMap((name) => ["--pass-env", name]),
   ];
   if (plan.mode === "merge") {
@@ -155,6 +155,7 @@ export function relayProofArgs(plan, shardResults = [], blobDir) {
       "--head",
       plan.head || "HEAD",
       ...(plan.tests ? [] : ["--no-tests"]),
+      ...(plan.coverage ? [] : ["--no-coverage"]),
       ...shared,
       ...plan.extraArgs,
     ];
@@ -169,6 +170,7 @@ export function relayProofArgs(plan, shardResults = [], blobDir) {
     ...(plan.shardIndex
       ? ["--shard-index", `${plan.shardIndex.index}/${plan.shardIndex.count}`, "--blob-dir", blobDir]
       : []),
+    ...(plan.coverage ? ["--coverage"] : []),
     ...shared,
     ...plan.extraArgs,
   ];

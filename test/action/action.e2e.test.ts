@@ -66,7 +66,7 @@ describe("action.yml run step by step (the shell GitHub runs, not GitHub)", () =
     const artifacts = join(run.runnerTemp, "relay-proof", "relay-proof", "artifacts");
     const prove = expectProveStep(
       run,
-      `run --repo ${repo.root} --no-tests --json-out ${artifacts}/proof.json --markdown-out ${artifacts}/proof.md --junit-out ${artifacts}/proof.xml`,
+      `run --repo ${repo.root} --no-tests --coverage --json-out ${artifacts}/proof.json --markdown-out ${artifacts}/proof.md --junit-out ${artifacts}/proof.xml`,
     );
     expect(proofLines(prove.stdout).get("verdict")).toBe("holds");
     expect(prove.outputs).toMatchObject({ verdict: "holds", "exit-code": "0" });
@@ -140,7 +140,7 @@ describe("action.yml run step by step (the shell GitHub runs, not GitHub)", () =
       const artifacts = run.outputs["artifacts-dir"] as string;
       expectProveStep(
         run,
-        `run --repo ${repo.root} --shard-index ${index}/2 --blob-dir ${artifacts}/blobs --json-out ${artifacts}/proof.json --markdown-out ${artifacts}/proof.md --junit-out ${artifacts}/proof.xml`,
+        `run --repo ${repo.root} --shard-index ${index}/2 --blob-dir ${artifacts}/blobs --coverage --json-out ${artifacts}/proof.json --markdown-out ${artifacts}/proof.md --junit-out ${artifacts}/proof.xml`,
       );
       expect(run.outputs).toMatchObject({ verdict: "holds", "exit-code": "0" });
       expect(uploaded(run)).toEqual({ name, files: ["blobs", ...artifactFiles] });
