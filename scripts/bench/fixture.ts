@@ -127,6 +127,19 @@ export function fixtureRows(projectRoot: string, bin: string, runs: number): Row
         runs,
       ),
       sideBySide(
+        "coverage: run --no-tests --coverage vs run --no-tests",
+        at([node, bin, "run", "--no-tests", "--quiet", "--coverage"]),
+        at([node, bin, "run", "--no-tests", "--quiet"]),
+        runs,
+        1.3,
+      ),
+      sideBySide(
+        "coverage: run --coverage vs run (the focused tests, 2 shards)",
+        at([node, bin, "run", "--quiet", "--shards", "2", "--coverage"]),
+        at([node, bin, "run", "--quiet", "--shards", "2"]),
+        runs,
+      ),
+      sideBySide(
         "compare --no-tests on the demo history: base and head side by side vs --sequential",
         { argv: compare, cwd: demo.repo.root },
         { argv: [...compare, "--sequential"], cwd: demo.repo.root },

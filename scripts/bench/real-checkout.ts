@@ -125,6 +125,7 @@ export function realCheckoutFigures(options: {
   ];
   const at = (argv: string[]): Command => ({ argv, cwd: repo });
   const compare = [node, bin, "compare", "--repo", repo, "--base", options.base, "--no-tests", "--quiet"];
+  const relayTest = "src/agents/harness/native-hook-relay.test.ts";
   const rows = [
     sideBySide(
       `compare --base ${options.base} --no-tests: base and head side by side vs --sequential`,
@@ -132,6 +133,19 @@ export function realCheckoutFigures(options: {
       at([...compare, "--sequential"]),
       runs,
       0.65,
+    ),
+    sideBySide(
+      "coverage: run --no-tests --coverage vs run --no-tests",
+      at([node, bin, "run", "--repo", repo, "--no-tests", "--quiet", "--coverage"]),
+      at([node, bin, "run", "--repo", repo, "--no-tests", "--quiet"]),
+      runs,
+      1.3,
+    ),
+    sideBySide(
+      "coverage: run --coverage vs run (the relay module's own test file)",
+      at([node, bin, "run", "--repo", repo, "--quiet", "--coverage", "--tests", relayTest]),
+      at([node, bin, "run", "--repo", repo, "--quiet", "--tests", relayTest]),
+      runs,
     ),
     sideBySide(
       "scenario: relay-proof run --no-tests vs PR-style script (two instances, direct path only)",
