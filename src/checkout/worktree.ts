@@ -106,8 +106,8 @@ export async function addWorktree(root: string, ref: string): Promise<Worktree> 
   const unregister = onCleanup(removeSync);
   const added = await oneAtATime(() => git(root, ["worktree", "add", "--detach", "--quiet", path, sha]));
   if (!added.ok || !existsSync(path)) {
-    unregister();
     await removeSync();
+    unregister();
     throw relayProofError(
       "INTERNAL",
       `git worktree add failed for ${ref}: ${added.stderr.split("\n")[0] ?? ""}`,
@@ -118,9 +118,11 @@ export async function addWorktree(root: string, ref: string): Promise<Worktree> 
     path,
     sha,
     ref,
+    // Unregistered only once removed: a Ctrl-C cleanup that starts meanwhile then waits for this
+    // removal (the same promise) instead of exiting while git is still removing the worktree.
     async remove() {
-      unregister();
       await removeSync();
+      unregister();
     },
   };
 }
