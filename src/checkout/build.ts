@@ -45,6 +45,8 @@ export interface BuildResult {
 export interface BuildOptions {
   /** The checkout to build (the user's, or a --ref worktree). */
   root: string;
+  /** Whether it has uncommitted changes, as opening it found (known: no second git status). */
+  dirty?: boolean;
   /** The checkout whose installed node_modules the build links in. */
   modulesRoot: string;
   nodePath: string;
@@ -102,7 +104,7 @@ async function checkoutTree(root: string, tree: string, dest: string): Promise<v
 export async function prepareBuild(options: BuildOptions): Promise<BuildResult> {
   const started = Date.now();
   const progress = options.onProgress ?? (() => {});
-  const tree = await contentTree(options.root);
+  const tree = await contentTree(options.root, options.dirty);
   const entry = join(buildsDir(), tree);
   const checkout = join(entry, "checkout");
   const cachedMeta = readMeta(entry);

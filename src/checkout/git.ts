@@ -107,8 +107,8 @@ export async function commitSubject(cwd: string, sha: string): Promise<string> {
  * changes written through a private index (the user's index is untouched; node_modules never count).
  * A build cache keyed on it serves equal content, whatever the branch or commit is called.
  */
-export async function contentTree(root: string): Promise<string> {
-  if ((await dirtyPaths(root)).length === 0) {
+export async function contentTree(root: string, dirty?: boolean): Promise<string> {
+  if (!(dirty ?? (await dirtyPaths(root)).length > 0)) {
     const tree = await git(root, ["rev-parse", "HEAD^{tree}"]);
     if (tree.ok) return tree.stdout;
   }

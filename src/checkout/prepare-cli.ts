@@ -62,6 +62,7 @@ export async function prepareCli(options: PrepareCliOptions): Promise<PreparedCl
   }
   const build = await prepareBuild({
     root: options.root,
+    dirty: options.dirty,
     modulesRoot: options.modulesRoot,
     nodePath: options.nodePath,
     passEnv: options.passEnv,

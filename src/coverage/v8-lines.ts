@@ -4,8 +4,8 @@
 // the hook commands included, with no code in the target's process.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { eachMapping, TraceMap } from "@jridgewell/trace-mapping";
+import { filePathOf as pathOf } from "./file-url.ts";
 
 interface V8Range {
   startOffset: number;
@@ -31,15 +31,6 @@ export interface FileLines {
   mapped: Set<number>;
   /** Lines some of whose code ran. */
   hit: Set<number>;
-}
-
-function pathOf(url: string): string | undefined {
-  if (!url.startsWith("file:")) return undefined;
-  try {
-    return fileURLToPath(url.replace(/[?#].*$/, ""));
-  } catch {
-    return undefined;
-  }
 }
 
 /**

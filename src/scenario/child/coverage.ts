@@ -6,20 +6,12 @@
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { filePathOf as pathOf } from "../../coverage/file-url.ts";
 
 interface ScriptCoverage {
   scriptId: string;
   url: string;
   functions: unknown[];
-}
-
-function pathOf(url: string): string | undefined {
-  try {
-    return url.startsWith("file:") ? fileURLToPath(url.replace(/[?#].*$/, "")) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The inline source map a compiled module carries (tsx appends one), with its generated line lengths. */
