@@ -1,0 +1,59 @@
+// The options of one proof run (`relay-proof run`), shared by run, compare and bisect.
+import type { ChildMessage } from "../scenario/messages.ts";
+import type { ShardEvent } from "../shards/run-tests.ts";
+
+export interface RunProofOptions {
+  /** Path of the checkout (default: current directory). */
+  repo: string;
+  proof?: string;
+  /** `--ref`: prove this commit in a temporary worktree instead of the work tree. */
+  ref?: string;
+  /** With --ref, when the lockfile differs: install (default) or refuse. */
+  install?: boolean;
+  /** `--module`: the module under test, relative to the repo root. */
+  module?: string;
+  /** `--node`: the Node binary that runs the target. */
+  node?: string;
+  /** Fetch a Node that satisfies the target's engines from the npm registry when needed. */
+  provision?: boolean;
+  requireClean?: boolean;
+  timeoutMs?: number;
+  /** The focused Vitest stage; false skips it (--no-tests). */
+  tests?: false | TestsOptions;
+  /** The argv that reproduces this run, recorded in the result. */
+  command?: string[];
+  onProgress?: (message: string) => void;
+  onChildMessage?: (message: ChildMessage) => void;
+  onChildOutput?: (stream: "stdout" | "stderr", chunk: string) => void;
+  onShard?: (event: ShardEvent) => void;
+  signal?: AbortSignal;
+  /**
+   * `--pass-env NAME`: variables to give the target's processes beyond the allowlist (PATH, locale,
+   * TZ, CI, proxy and CA settings). Everything else in this environment stays out of target code.
+   */
+  passEnv?: readonly string[];
+  /** `--build`: build the checkout's CLI with its own build (cached per tree) so hook commands can run. */
+  build?: boolean;
+  /** `--cli PATH`: run the hook commands through this CLI file. */
+  cli?: string;
+  /**
+   * `--coverage`: which changed lines the scenario and the focused tests ran. `base` is the commit the
+   * change is measured from (compare's base; `--changed BASE` for run); without one, the module only.
+   */
+  coverage?: boolean | { base?: string };
+}
+
+export const defaultTimeoutMs = 180_000;
+export const defaultTestsTimeoutMs = 600_000;
+
+export interface TestsOptions {
+  /** `--tests`: explicit files instead of the proof's. */
+  files?: string[];
+  /** `--changed BASE`. */
+  changed?: string;
+  shards?: number;
+  shardIndex?: { index: number; count: number };
+  timeoutMs?: number;
+  /** `--blob-dir`: also write Vitest blob reports, to merge across machines with Vitest's own merge. */
+  blobDir?: string;
+}
