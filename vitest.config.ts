@@ -13,6 +13,7 @@ export default defineConfig({
       },
     ],
     reporters: ["default", "./test/reporters/summary-line.ts"],
+    globalSetup: ["./test/setup/private-cache.ts"],
     // vi.stubEnv (the secrets tests) is undone after each test.
     unstubEnvs: true,
     testTimeout: 60_000,

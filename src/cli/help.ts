@@ -61,7 +61,10 @@ Options
                        target's processes see only PATH, locale, TZ, CI, proxy and CA variables and
                        a private HOME/TMPDIR: never your tokens or cloud credentials
   --require-clean      refuse to run on a work tree with uncommitted changes (exit 2)
-  --timeout SECONDS    kill the scenario's whole process group after this long (default: 180)
+  --timeout SECONDS    kill the scenario's whole process group after this long (default: 300)
+  --command-timeout S  how long each hook command may take (default: 150 for the first, which may
+                       compile the CLI's plugins on a fresh machine, 60 after); one that times out
+                       is "cannot-test" for its line, never "fails"
   --no-tests           skip the focused Vitest tests (the scenario alone, e.g. for git bisect run)
   --tests FILE         run these test files instead of the proof's (repeat, or comma-separate)
   --changed BASE       run test files changed since BASE, the tests beside changed sources, and the

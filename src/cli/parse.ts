@@ -22,6 +22,7 @@ export const passEnvFlag = { "pass-env": { type: "string", multiple: true } } as
 export const hookCliFlags = {
   build: { type: "boolean", default: false },
   cli: { type: "string" },
+  "command-timeout": { type: "string" },
 } as const;
 
 export function positiveSeconds(

@@ -31,6 +31,8 @@ export interface BisectOptions {
   /** `--build` / `--cli`: also run the hook-command paths, at the endpoints and at every step. */
   build?: boolean;
   cli?: string;
+  /** `--command-timeout`: each hook command's limit. */
+  commandTimeoutMs?: number;
   /** `--strategy`: kary (default) or binary (`git bisect run`). */
   strategy?: BisectStrategy;
   /** `--jobs`: commits tested side by side (default: the cores available, bounded by free memory). */
@@ -139,6 +141,7 @@ export async function bisectProof(options: BisectOptions): Promise<BisectResult>
       passEnv,
       build: options.build,
       cli: options.cli,
+      commandTimeoutMs: options.commandTimeoutMs,
       tests: false,
       signal: options.signal,
     });
@@ -373,6 +376,7 @@ async function gitBisectRun(
     for (const name of passEnv) step.push("--pass-env", name);
     if (options.build) step.push("--build");
     if (options.cli) step.push("--cli", resolve(options.cli));
+    if (options.commandTimeoutMs) step.push("--command-timeout", String(options.commandTimeoutMs / 1000));
     // Adjacent endpoints: git bisect start already names the answer, there is nothing to run.
     const decided = parseBisectRun(begun.stdout);
     // Its own process group, killed on Ctrl-C before the worktree goes: no step outlives the run.

@@ -4,7 +4,7 @@ import { openTarget } from "../checkout/open-target.ts";
 import { resolveRef } from "../checkout/worktree.ts";
 import { coverageSummary } from "../coverage/change-coverage.ts";
 import { parallelSlots, scenarioMiB, scenarioWithTestsMiB } from "../process/limits.ts";
-import { coverageKey, headValue, proofLine } from "../result/proof-lines.ts";
+import { coverageKey, headValue, proofLine, summaryLimit } from "../result/proof-lines.ts";
 import { type CompareResult, type ProofResult, resultSchema } from "../result/types.ts";
 import { loadDefinition } from "../scenario/load-definition.ts";
 import { type RunProofOptions, runProof } from "./run-proof.ts";
@@ -149,9 +149,17 @@ export async function compareRefs(options: CompareOptions): Promise<CompareResul
   const headLines = linesByKey(head);
   const keys = [...new Set([...headLines.keys(), ...baseLines.keys()])];
   const outcome = compareVerdict(base, head);
+  // The summary keeps the base's first failing required line (the bug, reproduced) and all of the
+  // head's; the base's other required lines come just before it, so the block fits 12 lines.
+  const baseRequired = definition.requiredChecks.map((key) => ({
+    key,
+    line: proofLine(`base.${key}`, baseLines.get(key) ?? "not-run"),
+    passed: base.scenario.checks.some((check) => check.key === key && check.status === "pass"),
+  }));
+  const shown = baseRequired.find((required) => !required.passed) ?? baseRequired[0];
   const summary = [
     proofLine("base", headValue(base.target)),
-    ...definition.requiredChecks.map((key) => proofLine(`base.${key}`, baseLines.get(key) ?? "not-run")),
+    ...(shown ? [shown.line] : []),
     proofLine("base.verdict", base.verdict),
     proofLine("head", headValue(head.target)),
     ...definition.requiredChecks.map((key) => proofLine(key, headLines.get(key) ?? "not-run")),
@@ -167,7 +175,10 @@ export async function compareRefs(options: CompareOptions): Promise<CompareResul
     head,
     rows: keys.map((key) => ({ key, base: baseLines.get(key), head: headLines.get(key) })),
     ...outcome,
-    proofLines: summary,
+    proofLines: [
+      ...baseRequired.filter((required) => required !== shown).map((required) => required.line),
+      ...summary.slice(-summaryLimit),
+    ],
     // The command with both refs pinned to their SHAs, so it reproduces anywhere.
     command: pinRefs(options.command ?? [], { "--base": baseSha, "--head": headSha }),
     startedAt: new Date(started).toISOString(),

@@ -1,6 +1,7 @@
 // One proof at one checkout, stage by stage: target (module, Node, tsx, CLI) -> scenario -> shards
 // -> coverage -> result. Each stage is a function of its own below; proveTarget only sequences them.
 import { join, relative } from "node:path";
+import { loaderCacheDir } from "../checkout/loader-cache.ts";
 import { locateModule } from "../checkout/module-path.ts";
 import { type NodeToolchain, resolveNode } from "../checkout/node-toolchain.ts";
 import type { Target } from "../checkout/open-target.ts";
@@ -76,10 +77,17 @@ async function scenarioStage(
     modulePath: join(prepared.scenarioRoot, relative(target.root, modulePath)),
     cli: prepared.cli,
     env: prepared.env,
-    compileCacheDir: prepared.build?.ok ? join(prepared.build.checkout, "..", "compile-cache") : undefined,
+    // Only hook commands use them: a CLI that cannot run needs none.
+    loaderCacheDir:
+      prepared.cli.state === "ready" || prepared.cli.state === "source"
+        ? loaderCacheDir(
+            prepared.build?.ok ? { buildEntry: join(prepared.build.checkout, "..") } : { head: target.head },
+          )
+        : undefined,
     nodePath: node.path,
     tsxLoaderUrl: tsx.url,
     timeoutMs: options.timeoutMs ?? defaultTimeoutMs,
+    commandTimeoutMs: options.commandTimeoutMs,
     onMessage: options.onChildMessage,
     onOutput: options.onChildOutput,
     signal: options.signal,

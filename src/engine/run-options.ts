@@ -36,6 +36,8 @@ export interface RunProofOptions {
   build?: boolean;
   /** `--cli PATH`: run the hook commands through this CLI file. */
   cli?: string;
+  /** `--command-timeout`: how long each hook command may take (default: the proof's own). */
+  commandTimeoutMs?: number;
   /**
    * `--coverage`: which changed lines the scenario and the focused tests ran. `base` is the commit the
    * change is measured from (compare's base; `--changed BASE` for run); without one, the module only.
@@ -43,7 +45,8 @@ export interface RunProofOptions {
   coverage?: boolean | { base?: string };
 }
 
-export const defaultTimeoutMs = 180_000;
+/** The whole scenario: a first hook command on a fresh machine may compile the CLI's plugins for a minute. */
+export const defaultTimeoutMs = 300_000;
 export const defaultTestsTimeoutMs = 600_000;
 
 export interface TestsOptions {

@@ -2,6 +2,7 @@ import { appendFileSync, existsSync } from "node:fs";
 import { headValue } from "../result/proof-lines.ts";
 import { redact, sanitizeValue } from "../result/sanitize.ts";
 import type { ProofResult, Report } from "../result/types.ts";
+import type { CheckStatus } from "../scenario/definition.ts";
 import { code, text } from "./markdown-text.ts";
 
 /** Workflow-command escaping (actions/toolkit): data and property values. */
@@ -34,6 +35,12 @@ function runAnnotations(result: ProofResult, prefix = ""): string[] {
       );
     }
   }
+  for (const check of result.scenario.checks) {
+    if (check.status === "cannot-test")
+      lines.push(
+        annotation("warning", `relay-proof ${prefix}${check.key}`, `${check.value}: ${check.detail ?? ""}`),
+      );
+  }
   if (result.verdict === "cannot-test") {
     lines.push(annotation("warning", `relay-proof ${prefix}cannot test`, result.reasons.join("; ")));
   }
@@ -61,9 +68,19 @@ export function renderAnnotations(report: Report): string[] {
   return report.first ? [] : [annotation("warning", "relay-proof bisect", report.reasons.join("; "))];
 }
 
+const marks: Record<CheckStatus, string> = {
+  pass: "✅",
+  fail: "❌",
+  unsupported: "❌",
+  skipped: "⏭️",
+  absent: "➖",
+  "cannot-test": "⚠️",
+  error: "⚠️",
+};
+
 function runTable(result: ProofResult): string[] {
   const rows = result.scenario.checks.map((check) => {
-    const mark = check.status === "pass" ? "✅" : check.status === "skipped" ? "⏭️" : "❌";
+    const mark = marks[check.status];
     return `| ${mark} | ${code(check.key)} | ${code(check.value)} |`;
   });
   const tests = result.tests

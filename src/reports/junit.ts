@@ -11,12 +11,11 @@ function xml(value: string): string {
 
 function suites(result: ProofResult, prefix: string): string[] {
   const checks = result.scenario.checks;
-  const failures = checks.filter(
-    (c) => c.status === "fail" || c.status === "unsupported" || c.status === "error",
-  ).length;
-  const skipped = checks.filter((c) => c.status === "skipped").length;
+  const failures = checks.filter((c) => c.status === "fail" || c.status === "unsupported").length;
+  const errors = checks.filter((c) => c.status === "error" || c.status === "cannot-test").length;
+  const skipped = checks.filter((c) => c.status === "skipped" || c.status === "absent").length;
   const lines = [
-    `  <testsuite name="${xml(`${prefix}${result.proof.id} scenario`)}" tests="${checks.length}" failures="${failures}" skipped="${skipped}" time="${(result.scenario.durationMs / 1000).toFixed(3)}">`,
+    `  <testsuite name="${xml(`${prefix}${result.proof.id} scenario`)}" tests="${checks.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${(result.scenario.durationMs / 1000).toFixed(3)}">`,
   ];
   if (result.verdict === "cannot-test" && checks.length === 0) {
     lines.push(
@@ -26,8 +25,10 @@ function suites(result: ProofResult, prefix: string): string[] {
   for (const check of checks) {
     const open = `    <testcase classname="${xml(result.proof.id)}" name="${xml(check.key)}" time="${(check.durationMs / 1000).toFixed(3)}">`;
     if (check.status === "pass") lines.push(`${open}</testcase>`);
-    else if (check.status === "skipped")
-      lines.push(`${open}<skipped message="${xml(check.detail ?? "skipped")}"/></testcase>`);
+    else if (check.status === "skipped" || check.status === "absent")
+      lines.push(`${open}<skipped message="${xml(check.detail ?? check.value)}"/></testcase>`);
+    else if (check.status === "cannot-test" || check.status === "error")
+      lines.push(`${open}<error message="${xml(`${check.value}: ${check.detail ?? ""}`)}"/></testcase>`);
     else
       lines.push(
         `${open}<failure message="${xml(`${check.value} (expected ${check.expected})`)}"/></testcase>`,

@@ -1,4 +1,5 @@
 import { lineRanges } from "../coverage/change-coverage.ts";
+import type { ClaimStatus } from "../result/claims.ts";
 import { headValue } from "../result/proof-lines.ts";
 import type { BisectResult, CompareResult, ProofResult, Report } from "../result/types.ts";
 import { annotated, coverageLead, coverageOf, fileSummary, markGlyph, markMeaning } from "./coverage-view.ts";
@@ -80,6 +81,36 @@ function notTested(result: ProofResult): string {
   return items.map(text).join("; ");
 }
 
+const claimMark: Record<ClaimStatus, string> = {
+  holds: "✅ holds",
+  fails: "❌ fails",
+  "partly-tested": "◐ partly tested",
+  "not-tested": "➖ not tested",
+};
+
+/** "Claims": each claim of the fix, the lines that evidence it, and what they say (base too, in a compare). */
+function claimsSection(result: ProofResult, before: ProofResult | undefined): string[] {
+  const claims = result.claims ?? [];
+  if (claims.length === 0) return [];
+  const baseOf = (id: string) => before?.claims?.find((claim) => claim.id === id);
+  const header = before ? "| claim | evidence (head) | head | base |" : "| claim | evidence | status |";
+  const rows = claims.map((claim) => {
+    const evidence = claim.evidence.map((e) => code(`${e.key}=${e.value}`)).join("<br>");
+    const base = baseOf(claim.id);
+    const baseCell = before ? ` ${base ? claimMark[base.status] : "-"} |` : "";
+    return `| ${text(claim.text)} | ${evidence} | ${claimMark[claim.status]} |${baseCell}`;
+  });
+  return [
+    "",
+    "### Claims",
+    "",
+    header,
+    before ? "| --- | --- | --- | --- |" : "| --- | --- | --- |",
+    ...rows,
+    "",
+  ];
+}
+
 function capture(result: ProofResult): string[] {
   return [
     `$ ${shellLine(result.command.length > 0 ? result.command : ["relay-proof", "run"])}`,
@@ -111,6 +142,7 @@ function renderRunSections(
     field("Observed result after fix", observed(result)),
     field("What was not tested", notTested(result)),
   );
+  sections.push(...claimsSection(result, before));
   if (before) {
     sections.push(
       field(

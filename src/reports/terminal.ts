@@ -13,6 +13,8 @@ const marks: Record<CheckStatus, string> = {
   fail: "✗",
   unsupported: "✗",
   skipped: "-",
+  absent: "·",
+  "cannot-test": "?",
   error: "!",
 };
 
@@ -57,7 +59,8 @@ function renderRun(result: ProofResult, options: TerminalOptions): string {
   const width = Math.max(0, ...scenario.checks.map((check) => check.key.length));
   if (scenario.checks.length > 0) lines.push("");
   for (const check of scenario.checks) {
-    const code = check.status === "pass" ? 32 : check.status === "skipped" ? 33 : 31;
+    const code =
+      check.status === "pass" ? 32 : ["skipped", "absent", "cannot-test"].includes(check.status) ? 33 : 31;
     const detail = check.detail ? `  (${sanitizeValue(check.detail)})` : "";
     lines.push(
       `  ${paint(color, code, marks[check.status])} ${check.key.padEnd(width)}  ${sanitizeValue(check.value)}${detail}`,

@@ -10,6 +10,7 @@ import type { ChangeCoverage } from "../coverage/change-coverage.ts";
 import type { ProofDefinition } from "../scenario/definition.ts";
 import type { ScenarioResult } from "../scenario/run-scenario.ts";
 import type { TestsResult } from "../shards/run-tests.ts";
+import { claimResults } from "./claims.ts";
 import { buildProofLines } from "./proof-lines.ts";
 import { redact, secretValues } from "./sanitize.ts";
 import { exitCodes, type ProofResult, resultSchema } from "./types.ts";
@@ -132,6 +133,7 @@ export function assembleResult(parts: ResultParts): ProofResult {
     },
     cli: cliOf(parts),
     scenario: scenarioOf(scenario, scenarioOutcome, secrets),
+    claims: [],
     tests,
     coverage: parts.coverage,
     verdict,
@@ -143,6 +145,12 @@ export function assembleResult(parts: ResultParts): ProofResult {
     startedAt: new Date(provenance.started).toISOString(),
     durationMs: Date.now() - provenance.started,
   };
+  result.claims = claimResults(definition.claims, result.scenario.checks);
+  result.notTested.push(
+    ...result.claims
+      .filter((claim) => claim.status === "not-tested")
+      .map((claim) => `claim "${claim.id}": no passing evidence (${claim.text})`),
+  );
   result.proofLines = buildProofLines(definition, {
     ...result,
     tests: tests?.shardCount ? tests : undefined,

@@ -1,6 +1,7 @@
 import type { ChangeCoverage } from "../coverage/change-coverage.ts";
 import type { CheckResult } from "../scenario/run-scenario.ts";
 import type { TestsResult } from "../shards/run-tests.ts";
+import type { ClaimResult } from "./claims.ts";
 
 export type Verdict = "holds" | "fails" | "cannot-test";
 
@@ -77,6 +78,8 @@ export interface ProofResult {
     /** Last lines of the child's stderr (redacted), for diagnosis. */
     stderrTail: string[];
   };
+  /** What the fix claims, each with its evidence lines and whether they hold (the proof's `claims`). */
+  claims?: ClaimResult[];
   /** The focused Vitest tests, unless --no-tests (supplemental to the live scenario). */
   tests: TestsResult | undefined;
   /** `--coverage`: which changed lines the scenario and the tests ran (evidence, never the verdict). */

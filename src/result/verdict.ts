@@ -32,10 +32,18 @@ export function decideVerdict(
     const during = scenario.interruptedDuring ? ` during ${scenario.interruptedDuring}` : "";
     cannot.push(`scenario child ${how}${during} before reporting`);
   }
+  // A path that ran and gave no answer (a timeout) is not evidence against the fix: cannot-test,
+  // unless another check really failed.
+  const unanswered: string[] = [];
   for (const check of scenario.checks) {
     if (check.status === "error") cannot.push(`${check.key}: ${check.value}`);
+    if (check.status === "cannot-test") {
+      unanswered.push(`${check.key} could not be tested: ${check.detail ?? check.value}`);
+      notTested.push(`${check.key}: ${check.detail ?? check.value}`);
+    }
     if (check.status === "fail") failed.push(`${check.key}=${check.value} (expected ${check.expected})`);
     if (check.status === "unsupported") failed.push(`${check.key}: ${check.value}`);
+    if (check.status === "absent") notTested.push(`${check.key}: absent at this head: ${check.value}`);
     if (check.status === "skipped") {
       notTested.push(`${check.key}: ${check.detail ?? "skipped"}`);
       if (check.required) cannot.push(`required check ${check.key} was skipped: ${check.detail ?? ""}`);
@@ -47,6 +55,7 @@ export function decideVerdict(
     cannot.push(`required checks never ran: ${missing.join(", ")}`);
   if (cannot.length > 0) return { verdict: "cannot-test", reasons: cannot, notTested };
   if (failed.length > 0) return { verdict: "fails", reasons: failed, notTested };
+  if (unanswered.length > 0) return { verdict: "cannot-test", reasons: unanswered, notTested };
   return { verdict: "holds", reasons: ["every required check ran and passed"], notTested };
 }
 

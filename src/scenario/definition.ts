@@ -2,10 +2,15 @@
 // particular module: a proof names its module, its checks and its focused tests, and its
 // `scenario` runs inside the child process against the target's own code.
 
-export type CheckStatus = "pass" | "fail" | "unsupported" | "skipped" | "error";
+export type CheckStatus = "pass" | "fail" | "unsupported" | "skipped" | "absent" | "cannot-test" | "error";
 
-/** What a check observed. `unsupported`: the target's API cannot express the protection (counts as
- * not holding). `skipped`: this environment could not exercise the path (reported, not counted). */
+/**
+ * What a check observed. `unsupported`: the target's API cannot express the protection (counts as
+ * not holding). `skipped`: this environment could not exercise the path (reported, not counted).
+ * `absent`: the head does not have the thing checked (an older head's missing feature; not counted).
+ * `cannot-test`: the path ran but gave no answer (a timeout): not evidence against the fix, so the
+ * verdict says what could not be tested instead of `fails`, unless another check really failed.
+ */
 export interface CheckOutcome {
   status: Exclude<CheckStatus, "error">;
   /** The observed value, printed as the proof line's value, e.g. `0` or `error:native hook relay not found`. */
@@ -57,6 +62,8 @@ export interface ScenarioContext {
   readonly tmpDir: string;
   /** The checkout's CLI: run a command that goes through it only when `state` is `source` or `ready`. */
   readonly cli: CliInfo;
+  /** `--command-timeout`: how long a hook command may take; undefined lets the proof choose. */
+  readonly commandTimeoutMs: number | undefined;
   /** Import `path` (default: the main module) as a distinct module instance named `instance`. */
   load(instance: string, path?: string): Promise<Record<string, unknown>>;
   /** Absolute path of a file relative to the repo root, or undefined when it does not exist. */
@@ -73,6 +80,13 @@ export interface ScenarioContext {
   onTeardown(task: () => unknown): void;
 }
 
+/** One sentence the fix claims, and the check keys that evidence it (`shared.*` matches a prefix). */
+export interface ProofClaim {
+  id: string;
+  text: string;
+  evidence: readonly string[];
+}
+
 export interface ProofDefinition {
   id: string;
   title: string;
@@ -80,6 +94,8 @@ export interface ProofDefinition {
   behavior: string;
   /** Module paths relative to the repo root, first existing one wins. */
   module: { candidates: readonly string[] };
+  /** What the fix claims, each with the checks that evidence it: the reports' "Claims" table. */
+  claims?: readonly ProofClaim[];
   /** Keys of checks that must be reported; a missing one makes the run `cannot-test`. */
   requiredChecks: readonly string[];
   /** Info keys shown in the summary block, after `head`. */

@@ -131,5 +131,16 @@ export function shapeProblem(value: unknown): string | undefined {
   if (!isStringArray(proof.summaryInfo)) return "summaryInfo must be an array of info keys (may be empty)";
   if (!isStringArray(proof.tests)) return "tests must be an array of test files (may be empty)";
   if (typeof proof.scenario !== "function") return "scenario must be a function (ctx) => Promise<void>";
+  if (proof.claims !== undefined) {
+    const claims = proof.claims;
+    const isClaim = (claim: unknown) => {
+      const c = claim as Record<string, unknown> | null;
+      return (
+        typeof c?.id === "string" && typeof c.text === "string" && c.text !== "" && isStringArray(c.evidence)
+      );
+    };
+    if (!Array.isArray(claims) || !claims.every(isClaim))
+      return "claims must be an array of { id, text, evidence: [check keys] }";
+  }
   return undefined;
 }

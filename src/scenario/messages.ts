@@ -9,6 +9,8 @@ export interface ChildConfig {
   tmpDir: string;
   /** Per-check timeout for shell commands the scenario runs. */
   shellTimeoutMs: number;
+  /** `--command-timeout`: each hook command's limit; undefined lets the proof choose. */
+  commandTimeoutMs?: number;
   /** The checkout's CLI; the child sets process.argv[1] to its entry before any target code loads. */
   cli: CliInfo;
   /** `--coverage`: block coverage of these absolute files goes to `dir` (hook commands' too). */

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, symlinkSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
+import { loaderCacheNames } from "../checkout/loader-cache.ts";
 import { spawnGroup } from "../process/spawn-group.ts";
 import { makeTargetSandbox } from "../process/target-sandbox.ts";
 import type { CheckSpec, CheckStatus, CliInfo } from "./definition.ts";
@@ -64,6 +65,8 @@ export interface RunScenarioOptions {
   nodePath: string;
   tsxLoaderUrl: string;
   timeoutMs: number;
+  /** `--command-timeout`: each hook command's limit, for the proof to honour. */
+  commandTimeoutMs?: number;
   onMessage?: (message: ChildMessage) => void;
   onOutput?: (stream: "stdout" | "stderr", chunk: string) => void;
   signal?: AbortSignal;
@@ -73,8 +76,8 @@ export interface RunScenarioOptions {
   cli: CliInfo;
   /** Variables relay-proof sets for this run (e.g. `<NAME>_CLI_PATH` from --cli). */
   env?: NodeJS.ProcessEnv;
-  /** Node's compile cache for the hook commands, kept per target tree in relay-proof's cache. */
-  compileCacheDir?: string;
+  /** The target's loader caches (jiti's, Node's compile cache), kept per tree in relay-proof's cache. */
+  loaderCacheDir?: string;
   /** `--coverage`: V8 coverage of these files, from the child and the hook commands it starts. */
   coverage?: { dir: string; files: string[] };
 }
@@ -98,17 +101,19 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
   const sandbox = makeTargetSandbox("relay-proof-run-", options.passEnv);
   try {
     const tmp = sandbox.tmp;
-    // tsx keeps its compile cache under TMPDIR; Node's compile cache (module.enableCompileCache(), which
-    // built CLIs call for their hook commands) defaults to TMPDIR/node-compile-cache. Both live outside
-    // the per-run sandbox, so a second command and a second run start warm; HOME and TMPDIR stay private.
+    // tsx keeps its compile cache under TMPDIR; so do jiti (a built CLI compiles its plugins there) and
+    // Node's compile cache (module.enableCompileCache(), which built CLIs call). They live outside the
+    // per-run sandbox, so a second command and a second run start warm; HOME and TMPDIR stay private.
     linkCache(tmp, `tsx-${userInfo().uid}`, join(tmpdir(), `tsx-${userInfo().uid}`));
-    if (options.compileCacheDir) linkCache(tmp, "node-compile-cache", options.compileCacheDir);
+    const loaders = options.loaderCacheDir;
+    if (loaders) for (const name of loaderCacheNames) linkCache(tmp, name, join(loaders, name));
     const config: ChildConfig = {
       definitionUrl: options.definitionUrl,
       repoRoot: options.repoRoot,
       modulePath: options.modulePath,
       tmpDir: tmp,
       shellTimeoutMs: Math.max(1000, options.timeoutMs - 1000),
+      commandTimeoutMs: options.commandTimeoutMs,
       cli: options.cli,
       coverage: options.coverage,
     };

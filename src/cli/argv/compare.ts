@@ -46,6 +46,7 @@ export async function compareCommand(args: string[], io: CommandIo): Promise<Com
     passEnv: values["pass-env"],
     build: values.build,
     cli: values.cli,
+    commandTimeoutMs: positiveSeconds("--command-timeout", values["command-timeout"], "compare"),
     install: values.install,
     tests: values.tests ? undefined : false,
     coverage: values.coverage,

@@ -54,6 +54,7 @@ export async function runCommand(args: string[], io: CommandIo): Promise<Command
     passEnv: values["pass-env"],
     build: values.build,
     cli: values.cli,
+    commandTimeoutMs: positiveSeconds("--command-timeout", values["command-timeout"], "run"),
     provision: values.provision,
     requireClean: values["require-clean"],
     timeoutMs,

@@ -29,6 +29,7 @@ export function createContext(config: ChildConfig, send: (message: ChildMessage)
     modulePath: config.modulePath,
     tmpDir: config.tmpDir,
     cli: config.cli,
+    commandTimeoutMs: config.commandTimeoutMs,
     async load(instance, path = config.modulePath) {
       const absolute = isAbsolute(path) ? path : join(config.repoRoot, path);
       // A distinct query string makes the ESM loader create a distinct module instance.
