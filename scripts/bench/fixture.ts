@@ -17,9 +17,12 @@ export function mutationFigures(bin: string) {
         cwd: mutant.root,
         encoding: "utf8",
       });
-      const named = run.stdout
-        .split("\n")
-        .some((line) => line.startsWith(`[proof] ${defect.key}=`) && line.includes(String(defect.value)));
+      const prefix = `[proof] ${defect.key}=`;
+      const named = run.stdout.split("\n").some((line) => {
+        if (!line.startsWith(prefix)) return false;
+        const value = line.slice(prefix.length);
+        return typeof defect.value === "string" ? value === defect.value : defect.value.test(value);
+      });
       if (run.status !== 1 || !named) missed.push(variant);
     } finally {
       mutant.remove();

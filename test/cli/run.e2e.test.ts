@@ -19,12 +19,14 @@ describe("relay-proof run (end to end)", () => {
     expect(result.exitCode).toBe(0);
     const lines = result.stdout.trimEnd().split("\n");
     expect(lines.at(-1)).toBe("[proof] verdict=holds");
-    expect(lines.slice(-7, -1)).toEqual([
+    expect(lines.slice(-9, -1)).toEqual([
       `[proof] head=${repo.head}`,
       "[proof] api=v2",
+      "[proof] replacement=evicts",
       "[proof] duplicate-module-invoke=0",
       "[proof] stale-generation-error=native hook relay bridge stale registration",
       "[proof] replacement-generation-invoke=0",
+      "[proof] shared-state=7/7",
       "[proof] tests=10/10 shards=2",
     ]);
     expect(proofLines(result.stdout).get("replacement-generation-invoke")).toBe("0");

@@ -101,7 +101,7 @@ describe("--coverage: did the evidence run the fix?", () => {
   it("counts the lines the hook commands ran: the CLI runs only in those processes", async () => {
     const repo = fixtureRepo({ variant: "v2-correct" });
     const base = repo.head;
-    const cli = "src/cli/native-hook-relay-cli.ts";
+    const cli = "src/cli/native-hook-relay-cli-base.ts";
     const source = readFileSync(join(repo.root, cli), "utf8");
     const marker = 'const timeoutMs = Number(option(args, "--timeout") ?? "5000");';
     expect(source).toContain(marker);
@@ -127,7 +127,8 @@ describe("--coverage: did the evidence run the fix?", () => {
     expect(result.head.coverage).toMatchObject({ scope: "diff", base });
     expect(result.head.coverage?.files[0]?.neither).toContain(lineOf('return "never".length;'));
     expect(result.proofLines.at(-2)).toMatch(/^\[proof\] fix-lines=scenario \d+\/\d+ tests not-measured$/);
-    expect(result.proofLines.length).toBeLessThanOrEqual(12);
+    const summaryStart = result.proofLines.findIndex((line) => line.startsWith("[proof] base="));
+    expect(result.proofLines.length - summaryStart).toBeLessThanOrEqual(12);
 
     const off = await compareRefs({ repo: repo.root, base, head: "HEAD", tests: false, coverage: false });
     expect(off.head.coverage).toBeUndefined();

@@ -46,8 +46,8 @@ describe("target code runs without the caller's secrets", () => {
       expect(names).toContain("PATH");
       expect(names).toContain("HOME");
     }
-    // Three hook commands ran (the duplicate, stale and replacement checks), each a process of its own.
-    expect(seen.command).toHaveLength(3);
+    // Four hook commands ran (the duplicate, stale, replacement and legacy checks), each a process of its own.
+    expect(seen.command).toHaveLength(4);
   });
 
   it("passes a variable the caller names with --pass-env, and only that one", async () => {

@@ -21,5 +21,6 @@ export function normalize(text: string, result: ProofResult): string {
     .replace(/time="[\d.]+"/g, 'time="<t>"')
     .replace(/\(exit (\d+), [\d.]+ s\)/g, "(exit $1, <t> s)")
     .replace(/\d+\.\d s\)/g, "<t> s)")
+    .replace(/\bran \d+\.\d s/g, "ran <t> s")
     .replace(/relay-proof-[A-Za-z0-9-]+/g, "relay-proof-<tmp>");
 }

@@ -34,8 +34,10 @@ describe("the hook command path", () => {
       expect(check.ran).toMatch(
         new RegExp(`^\\S+ ${repo.root}/fixtureClaw\\.mjs hooks relay --provider codex`),
       );
-      expect(check.detail).toBeUndefined();
+      // How long it ran; the first command, alone in flight, also when it reached the relay.
+      expect(check.detail).toMatch(/^ran \d+\.\d s/);
     }
+    expect(commandChecks(result)[0]?.detail).toMatch(/^ran \d+\.\d s, first relay request after \d+\.\d s$/);
     expect(result.cli).toMatchObject({ entry: "fixtureClaw.mjs", state: "source" });
     expect(result.scenario.info.cli).toBe("fixtureClaw.mjs (runs from source)");
   });
@@ -123,12 +125,11 @@ describe("the hook command path", () => {
     expect(second.verdict).toBe("holds");
     expect(second.cli?.build).toMatchObject({ ok: true, cached: true, tree: first.cli?.build?.tree });
     expect(readdirSync(buildsDir())).toEqual([first.cli?.build?.tree]);
-    // Node's compile cache for the hook commands lives with the build, outside the per-run TMPDIR.
-    expect(readdirSync(join(buildsDir(), first.cli?.build?.tree ?? "")).sort()).toEqual([
-      "checkout",
-      "compile-cache",
-      "meta.json",
-    ]);
+    // The hook commands' loader caches (jiti's, Node's compile cache) live with the build, outside the
+    // per-run TMPDIR.
+    const entry = join(buildsDir(), first.cli?.build?.tree ?? "");
+    expect(readdirSync(entry).sort()).toEqual(["checkout", "loader-caches", "meta.json"]);
+    expect(readdirSync(join(entry, "loader-caches")).sort()).toEqual(["jiti", "node-compile-cache"]);
   });
 
   it("compare --build builds base and head once each and runs the command paths on both", async () => {
@@ -198,5 +199,27 @@ describe("the hook command path", () => {
     expect(first?.detail).toMatch(
       /^this head sends hook commands to a gateway \(connect ECONNREFUSED 127\.0\.0\.1:18789\); no gateway runs in a proof$/,
     );
+  });
+
+  it("a hook command that times out is cannot-test for its line, never fails, and says where the time went", async () => {
+    const repo = fixtureRepo({ variant: "slow-cli" });
+    const result = await runProof({ repo: repo.root, tests: false, commandTimeoutMs: 1500 });
+    expect(result.verdict).toBe("cannot-test");
+    expect(result.exitCode).toBe(125);
+    const timedOut = result.scenario.checks.filter((check) => check.status === "cannot-test");
+    expect(timedOut.map((check) => check.key)).toEqual([...commandKeys, "legacy-command"]);
+    for (const check of timedOut) {
+      expect(check.value).toBe("cannot-test(timed out in CLI start-up)");
+      expect(check.detail).toMatch(
+        /^timed out after 1\.\d s in CLI start-up: no request reached the relay in 1\.\d s$/,
+      );
+    }
+    // Every other path answered: nothing failed, so what could not be tested is the verdict.
+    const others = result.scenario.checks.filter((check) => check.status !== "cannot-test");
+    expect(others.every((check) => check.status === "pass")).toBe(true);
+    expect(result.reasons).toContain(
+      `duplicate-module-invoke.command could not be tested: ${timedOut[0]?.detail}`,
+    );
+    expect(result.proofLines.at(-1)).toBe("[proof] verdict=cannot-test");
   });
 });

@@ -4,47 +4,77 @@ import { runProof } from "../../src/engine/run-proof.ts";
 import { fixtureRepo } from "../helpers/fixture-repo.ts";
 
 const stale = "native hook relay bridge stale registration";
+const notFound = "error:native hook relay not found";
 const noGenerations = "unsupported(api v1: no generations)";
 const randomIds = "unsupported(api v0: relayId is ignored)";
+const census = [
+  "registrations",
+  "invocation-history",
+  "pending-permission-approvals",
+  "pending-pretooluse-approvals",
+  "approval-rate-windows",
+  "allow-always-approvals",
+  "bridge-servers",
+].map((piece) => `shared.${piece}`);
+const allShared = Object.fromEntries([...census.map((key) => [key, "yes"]), ["shared-state", "7/7"]]);
+const phases = (key: string, value: string) =>
+  Object.fromEntries(["", ".bridge", ".command", ".gateway"].map((path) => [`${key}${path}`, value]));
+/** Every line a correct V2 head gives. */
+const holding = {
+  ...phases("duplicate-module-invoke", "0"),
+  ...allShared,
+  ...phases("stale-generation-error", stale),
+  "stale-generation-error.gateway-bypass": stale,
+  ...phases("replacement-generation-invoke", "0"),
+  "legacy-command": "unavailable(deny, exit 0)",
+};
 
 interface Expected {
   brand: string;
   verdict: "holds" | "fails";
   info: Record<string, string>;
+  /** Every line (`exact`) or the lines that matter (`some`). */
   lines: Record<string, string>;
+  exact?: boolean;
 }
 
 const expectations: Partial<Record<Variant, Expected>> = {
   "v2-correct": {
     brand: "openclaw",
     verdict: "holds",
-    info: { api: "v2", state: "global Symbol.for(openclaw.nativeHookRelay.state)", bridge: "exported" },
-    lines: {
-      "duplicate-module-invoke": "0",
-      "duplicate-module-invoke.bridge": "0",
-      "duplicate-module-invoke.command": "0",
-      "stale-generation-error": stale,
-      "stale-generation-error.bridge": stale,
-      "stale-generation-error.command": stale,
-      "replacement-generation-invoke": "0",
-      "replacement-generation-invoke.bridge": "0",
-      "replacement-generation-invoke.command": "0",
+    info: {
+      api: "v2",
+      state: "global Symbol.for(openclaw.nativeHookRelay.state)",
+      bridge: "exported",
+      replacement: "evicts",
     },
+    lines: holding,
+    exact: true,
   },
   "v3-split": {
     brand: "kova",
     verdict: "holds",
-    info: { api: "v3", state: "global Symbol.for(kova.nativeHookRelay.state)", bridge: "exported" },
+    info: { api: "v3", state: "global Symbol.for(kova.nativeHookRelay.state)", replacement: "evicts" },
+    lines: holding,
+    exact: true,
+  },
+  "coexist-correct": {
+    brand: "daisyclaw",
+    verdict: "holds",
+    // Both runs stay live until A's ends; A's generation is stale only after that.
+    info: { api: "v2", replacement: "coexists" },
+    lines: holding,
+    exact: true,
+  },
+  "v2-six-pieces": {
+    brand: "supportClaw",
+    verdict: "holds",
+    info: { api: "v2" },
     lines: {
-      "duplicate-module-invoke": "0",
-      "duplicate-module-invoke.bridge": "0",
-      "duplicate-module-invoke.command": "0",
+      "shared.pending-pretooluse-approvals":
+        "absent(no resolveNativeHookRelayDeferredToolApproval export (no deferred PreToolUse approvals))",
+      "shared-state": "6/6 (absent: pending-pretooluse-approvals)",
       "stale-generation-error": stale,
-      "stale-generation-error.bridge": stale,
-      "stale-generation-error.command": stale,
-      "replacement-generation-invoke": "0",
-      "replacement-generation-invoke.bridge": "0",
-      "replacement-generation-invoke.command": "0",
     },
   },
   "v1-module-local": {
@@ -53,15 +83,20 @@ const expectations: Partial<Record<Variant, Expected>> = {
     info: { api: "v1", state: "module-local", bridge: "exported" },
     lines: {
       // The bridge and the hook command reach the registering instance's server: they hide the bug.
-      "duplicate-module-invoke": "error:native hook relay not found",
+      "duplicate-module-invoke": notFound,
       "duplicate-module-invoke.bridge": "0",
       "duplicate-module-invoke.command": "0",
-      "stale-generation-error": noGenerations,
-      "stale-generation-error.bridge": noGenerations,
-      "stale-generation-error.command": noGenerations,
-      "replacement-generation-invoke": noGenerations,
-      "replacement-generation-invoke.bridge": noGenerations,
-      "replacement-generation-invoke.command": noGenerations,
+      // The gateway's own copy of the module: the original bug report's symptom.
+      "duplicate-module-invoke.gateway": notFound,
+      "shared.registrations": `no(B's invoke of A's relay: ${notFound})`,
+      "shared.allow-always-approvals": "no(B could not reach A's relay: native hook relay not found)",
+      "shared.pending-pretooluse-approvals": "no(B found no pending approval for A's PreToolUse; A did)",
+      "shared-state":
+        "0/7 not shared: registrations, invocation-history, pending-permission-approvals, pending-pretooluse-approvals, approval-rate-windows, allow-always-approvals, bridge-servers",
+      ...phases("stale-generation-error", noGenerations),
+      "stale-generation-error.gateway-bypass": noGenerations,
+      ...phases("replacement-generation-invoke", noGenerations),
+      "legacy-command": noGenerations,
     },
   },
   "v0-random-ids": {
@@ -69,67 +104,58 @@ const expectations: Partial<Record<Variant, Expected>> = {
     verdict: "fails",
     info: { api: "v0", state: "module-local", bridge: "absent" },
     lines: {
-      "duplicate-module-invoke": "error:native hook relay not found",
+      "duplicate-module-invoke": notFound,
       "duplicate-module-invoke.bridge": "skipped",
       // The hook command goes to a gateway (ECONNREFUSED): not evidence either way.
       "duplicate-module-invoke.command": "skipped",
+      "shared.bridge-servers": "absent(no bridge at this head)",
       "stale-generation-error": randomIds,
-      "stale-generation-error.bridge": randomIds,
-      "stale-generation-error.command": randomIds,
       "replacement-generation-invoke": randomIds,
-      "replacement-generation-invoke.bridge": randomIds,
-      "replacement-generation-invoke.command": randomIds,
     },
   },
   "shared-no-generation": {
     brand: "supportClaw",
     verdict: "fails",
-    info: { api: "v1", state: "global Symbol.for(supportClaw.nativeHookRelay.state)", bridge: "exported" },
+    info: { api: "v1", state: "global Symbol.for(supportClaw.nativeHookRelay.state)" },
     lines: {
-      "duplicate-module-invoke": "0",
-      "duplicate-module-invoke.bridge": "0",
-      "duplicate-module-invoke.command": "0",
-      "stale-generation-error": noGenerations,
-      "stale-generation-error.bridge": noGenerations,
-      "stale-generation-error.command": noGenerations,
-      "replacement-generation-invoke": noGenerations,
-      "replacement-generation-invoke.bridge": noGenerations,
-      "replacement-generation-invoke.command": noGenerations,
+      ...phases("duplicate-module-invoke", "0"),
+      ...allShared,
+      ...phases("stale-generation-error", noGenerations),
     },
   },
   "mutant-per-instance-symbol": {
     brand: "daisyclaw",
     verdict: "fails",
     // The description matches the fix's symbol, but each instance made its own: never "Symbol.for".
-    info: { api: "v2", state: "per-instance Symbol(daisyclaw.nativeHookRelay.state) x2", bridge: "exported" },
+    // B's registration never reaches A's registry: to A, both runs look live ("coexists").
+    info: {
+      api: "v2",
+      state: "per-instance Symbol(daisyclaw.nativeHookRelay.state) x2",
+      replacement: "coexists",
+    },
     lines: {
-      "duplicate-module-invoke": "error:native hook relay not found",
+      "duplicate-module-invoke": notFound,
       "duplicate-module-invoke.bridge": "0",
       "duplicate-module-invoke.command": "0",
-      // As on the V1 base: A keeps its own old registration, so A accepts the stale generation and
-      // rejects the new one; the command reaches B's replacement through the record file.
-      "stale-generation-error": "none(accepted, exit 0)",
-      "stale-generation-error.bridge": "none(accepted, exit 0)",
+      "duplicate-module-invoke.gateway": notFound,
+      // B's replacement never reached A's registry, and ending A's run emptied it.
+      "stale-generation-error": "native hook relay not found",
+      "replacement-generation-invoke": notFound,
+      // The command reaches B's replacement through the record file.
       "stale-generation-error.command": stale,
-      "replacement-generation-invoke": `error:${stale}`,
-      "replacement-generation-invoke.bridge": "0",
-      "replacement-generation-invoke.command": "0",
     },
   },
   "bridge-skips-generation": {
     brand: "fixtureClaw",
     verdict: "fails",
-    info: { api: "v2", state: "global Symbol.for(fixtureClaw.nativeHookRelay.state)", bridge: "exported" },
+    info: { api: "v2" },
     lines: {
-      "duplicate-module-invoke": "0",
-      "duplicate-module-invoke.bridge": "0",
-      "duplicate-module-invoke.command": "0",
       "stale-generation-error": stale,
       "stale-generation-error.bridge": "none(accepted, exit 0)",
       "stale-generation-error.command": "none(accepted, exit 0)",
+      "stale-generation-error.gateway": stale,
       "replacement-generation-invoke": "0",
-      "replacement-generation-invoke.bridge": "0",
-      "replacement-generation-invoke.command": "0",
+      "legacy-command": "none(accepted, exit 0)",
     },
   },
 };
@@ -138,13 +164,14 @@ describe("the native hook relay proof", () => {
   describe.each(Object.entries(expectations) as [Variant, Expected][])(
     "on the %s fixture",
     (variant, expected) => {
-      it(`reports every path on its own line and ${expected.verdict}`, async () => {
+      it(`reports every path and every piece of state on its own line and ${expected.verdict}`, async () => {
         const repo = fixtureRepo({ variant, brand: expected.brand });
         const result = await runProof({ repo: repo.root, tests: false });
 
         expect(result.scenario.info).toMatchObject({ ...expected.info, "module-instances": "2 distinct" });
         const values = Object.fromEntries(result.scenario.checks.map((check) => [check.key, check.value]));
-        expect(values).toEqual(expected.lines);
+        if (expected.exact) expect(values).toEqual(expected.lines);
+        else expect(values).toMatchObject(expected.lines);
         expect(result.verdict).toBe(expected.verdict);
         expect(result.exitCode).toBe(expected.verdict === "holds" ? 0 : 1);
         expect(result.target.head).toBe(repo.head);
@@ -166,6 +193,34 @@ describe("the native hook relay proof", () => {
     expect(result.reasons).toEqual([
       `stale-generation-error.bridge=none(accepted, exit 0) (expected ${stale})`,
       `stale-generation-error.command=none(accepted, exit 0) (expected ${stale})`,
+      "legacy-command=none(accepted, exit 0) (expected unavailable(deny, exit 0))",
     ]);
+  });
+
+  it("fails a head that shares all but one piece of state, naming that piece in the summary block", async () => {
+    const repo = fixtureRepo({ variant: "per-instance-allow-always" });
+    const result = await runProof({ repo: repo.root, tests: false });
+    expect(result.verdict).toBe("fails");
+    // The four lines of the PR's hand-made proof all pass: only the census catches it.
+    const summary = result.proofLines.slice(-8);
+    expect(summary).toEqual([
+      `[proof] head=${repo.head}`,
+      "[proof] api=v2",
+      "[proof] replacement=evicts",
+      "[proof] duplicate-module-invoke=0",
+      `[proof] stale-generation-error=${stale}`,
+      "[proof] replacement-generation-invoke=0",
+      "[proof] shared-state=6/7 not shared: allow-always-approvals",
+      "[proof] verdict=fails",
+    ]);
+    expect(result.claims?.find((claim) => claim.id === "shared-state")?.status).toBe("fails");
+    expect(result.claims?.find((claim) => claim.id === "one-registry")?.status).toBe("holds");
+  });
+
+  it("keeps the summary block within the 12 lines a throwaway VM's proof block keeps", async () => {
+    const repo = fixtureRepo({ variant: "v2-correct" });
+    const result = await runProof({ repo: repo.root, tests: false });
+    const summaryStart = result.proofLines.findIndex((line) => line.startsWith("[proof] head="));
+    expect(result.proofLines.length - summaryStart).toBeLessThanOrEqual(12);
   });
 });

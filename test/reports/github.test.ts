@@ -11,6 +11,7 @@ describe("GitHub reporting", () => {
     expect(renderAnnotations(result)).toEqual([
       "::error title=relay-proof stale-generation-error.bridge::none(accepted, exit 0) (expected native hook relay bridge stale registration)",
       "::error title=relay-proof stale-generation-error.command::none(accepted, exit 0) (expected native hook relay bridge stale registration)",
+      "::error title=relay-proof legacy-command::none(accepted, exit 0) (expected unavailable(deny, exit 0))",
     ]);
   });
 

@@ -47,6 +47,43 @@ describe("decideVerdict", () => {
     expect(unsupported).toMatchObject({ verdict: "fails", reasons: ["b: unsupported(v1)"] });
   });
 
+  it("is cannot-test, never fails, when a path timed out and nothing else failed", () => {
+    const timedOut = {
+      ...check("a.command", "cannot-test", "cannot-test(timed out in CLI start-up)"),
+      detail: "timed out after 60.0 s in CLI start-up",
+    };
+    const outcome = decideVerdict(
+      definition,
+      scenario({ checks: [check("a", "pass"), check("b", "pass"), timedOut] }),
+    );
+    expect(outcome).toEqual({
+      verdict: "cannot-test",
+      reasons: ["a.command could not be tested: timed out after 60.0 s in CLI start-up"],
+      notTested: ["a.command: timed out after 60.0 s in CLI start-up"],
+    });
+  });
+
+  it("still fails when another check really failed beside a timed-out path", () => {
+    const timedOut = check("a.command", "cannot-test", "cannot-test(timed out in CLI start-up)");
+    const outcome = decideVerdict(
+      definition,
+      scenario({ checks: [check("a", "pass"), check("b", "fail", "none(accepted, exit 0)"), timedOut] }),
+    );
+    expect(outcome.verdict).toBe("fails");
+    expect(outcome.reasons).toEqual(["b=none(accepted, exit 0) (expected 0)"]);
+    expect(outcome.notTested).toEqual(["a.command: cannot-test(timed out in CLI start-up)"]);
+  });
+
+  it("does not count what the head does not have, and names it among what was not tested", () => {
+    const absent = check("shared.x", "absent", "absent(no x at this head)");
+    const outcome = decideVerdict(
+      definition,
+      scenario({ checks: [check("a", "pass"), check("b", "pass"), absent] }),
+    );
+    expect(outcome.verdict).toBe("holds");
+    expect(outcome.notTested).toEqual(["shared.x: absent at this head: absent(no x at this head)"]);
+  });
+
   it("is cannot-test, never holds, when a required check never ran", () => {
     expect(decideVerdict(definition, scenario({ checks: [check("a", "pass")] }))).toMatchObject({
       verdict: "cannot-test",

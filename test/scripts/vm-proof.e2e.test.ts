@@ -52,12 +52,14 @@ describe("scripts/vm-proof.mjs against a fixture repo served by file://", () => 
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toBe("");
     const lines = result.stdout.trimEnd().split("\n");
-    expect(lines.slice(-6)).toEqual([
+    expect(lines.slice(-8)).toEqual([
       `[proof] head=${sha}`,
       "[proof] api=v2",
+      "[proof] replacement=evicts",
       "[proof] duplicate-module-invoke=0",
       "[proof] stale-generation-error=native hook relay bridge stale registration",
       "[proof] replacement-generation-invoke=0",
+      "[proof] shared-state=7/7",
       "[proof] verdict=holds",
     ]);
     expect(readdirSync(artifacts).sort()).toEqual(["proof.json", "proof.md", "run.log"]);

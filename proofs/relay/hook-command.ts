@@ -1,0 +1,206 @@
+// The hook command path: the shell line a registration hands to Codex, run through the checkout's own
+// CLI with the payload on stdin, read back the way Codex reads it. A command that times out is not an
+// answer: its line cannot test, and says where the time went (CLI start-up, or waiting on the relay).
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import type { Socket } from "node:net";
+import type { CheckOutcome, ScenarioContext } from "../../src/scenario/definition.ts";
+import { capture } from "./capture.ts";
+import { staleError } from "./outcomes.ts";
+import type { Handle } from "./relay.ts";
+
+export const hookEvent = "pre_tool_use";
+
+/** The first hook command on a fresh machine may compile the CLI's plugins (64-79 s measured). */
+const firstCommandTimeoutMs = 150_000;
+const commandTimeoutMs = 60_000;
+
+type Answer =
+  | { kind: "answered"; exitCode: number }
+  | { kind: "unavailable"; reason: string; denied: boolean; exitCode: number | undefined }
+  | { kind: "timed-out"; where: string }
+  | { kind: "did-not-run"; reason: string };
+
+export type RanCommand = (Answer | { kind: "none"; reason: string }) & {
+  command?: string;
+  durationMs?: number;
+  /** When the first bridge request reached a relay server of this process, after the command started. */
+  firstRequestMs?: number;
+};
+
+/** Heads before the direct bridge send hook commands to a gateway; none runs in a proof. */
+const gatewayUnreachable = /ECONNREFUSED 127\.0\.0\.1:\d+|\bgateway\b/i;
+const denied = (stdout: string) => /"permissionDecision"\s*:\s*"deny"|"behavior"\s*:\s*"deny"/.test(stdout);
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** Read a hook command's answer the way Codex would: the relay reports trouble on stderr and denies. */
+function answerOf(result: {
+  exitCode: number | undefined;
+  timedOut: boolean;
+  stdout: string;
+  stderr: string;
+}): Answer {
+  const unavailable = /native hook relay unavailable: ([^\n]*)/.exec(result.stderr);
+  if (unavailable) {
+    const reason = (unavailable[1] ?? "").trim();
+    return { kind: "unavailable", reason, denied: denied(result.stdout), exitCode: result.exitCode };
+  }
+  if (denied(result.stdout))
+    return { kind: "unavailable", reason: "denied", denied: true, exitCode: result.exitCode };
+  if (result.exitCode === 0) return { kind: "answered", exitCode: 0 };
+  if (/native hook relay/i.test(result.stderr)) {
+    const line = result.stderr.split("\n").find((l) => /native hook relay/i.test(l)) ?? "";
+    const reason = line.replace(/^Error:\s*/, "").trim();
+    return { kind: "unavailable", reason, denied: false, exitCode: result.exitCode };
+  }
+  const lines = result.stderr.split("\n").filter((l) => l.trim() !== "");
+  const error = lines.find((l) => /^\s*(\w*Error\b|Error \[|ERR_|error:)/i.test(l)) ?? lines[0] ?? "";
+  return { kind: "did-not-run", reason: `exit ${String(result.exitCode)}: ${error.trim()}` };
+}
+
+/**
+ * Runs hook commands for one scenario. It watches the HTTP requests that reach a server of this
+ * process from another process (`http.server.request.start`, minus this process's own client sockets),
+ * so a command that times out can say whether it ever got past its CLI's start-up to the relay. When
+ * commands overlap, an arrival cannot be told apart by command, so each says only what it can.
+ */
+export function hookCommands(ctx: ScenarioContext, payload: string) {
+  const arrivals: number[] = [];
+  const ownSockets = new Set<Socket>();
+  const onClientSocket = (message: unknown) => {
+    const socket = (message as { socket?: Socket }).socket;
+    if (!socket) return;
+    ownSockets.add(socket);
+    socket.once("close", () => ownSockets.delete(socket));
+  };
+  const onRequest = (message: unknown) => {
+    const port = (message as { request?: { socket?: Socket } }).request?.socket?.remotePort;
+    if ([...ownSockets].some((socket) => socket.localPort === port)) return;
+    arrivals.push(performance.now());
+  };
+  subscribe("net.client.socket", onClientSocket);
+  subscribe("http.server.request.start", onRequest);
+  ctx.onTeardown(() => {
+    unsubscribe("net.client.socket", onClientSocket);
+    unsubscribe("http.server.request.start", onRequest);
+  });
+  const usable = ctx.cli.state === "source" || ctx.cli.state === "ready";
+  const inFlight = new Set<{ overlapped: boolean }>();
+
+  /** Build the command a handle hands to Codex for `event` (optionally rewritten), then run it. */
+  async function run(
+    handle: Handle | undefined,
+    options: { first?: boolean; event?: string; input?: string; rewrite?: (command: string) => string },
+  ): Promise<RanCommand> {
+    // A hook command is evidence only through this checkout's own CLI at this commit.
+    if (!usable) return { kind: "none", reason: ctx.cli.detail };
+    if (typeof handle?.commandForEvent !== "function")
+      return { kind: "none", reason: "handle has no commandForEvent" };
+    const built = await capture(() => handle.commandForEvent?.(options.event ?? hookEvent));
+    if (!built.ok) return { kind: "none", reason: `commandForEvent threw: ${built.error}` };
+    if (typeof built.value !== "string")
+      return { kind: "none", reason: "commandForEvent returned no string" };
+    const command = options.rewrite ? options.rewrite(built.value) : built.value;
+    const self = { overlapped: inFlight.size > 0 };
+    for (const other of inFlight) other.overlapped = true;
+    inFlight.add(self);
+    const started = performance.now();
+    const timeoutMs = ctx.commandTimeoutMs ?? (options.first ? firstCommandTimeoutMs : commandTimeoutMs);
+    const result = await ctx.runShell(command, { input: options.input ?? payload, timeoutMs });
+    inFlight.delete(self);
+    const durationMs = performance.now() - started;
+    const first = arrivals.find((at) => at >= started && at <= started + durationMs);
+    const firstRequestMs = first === undefined || self.overlapped ? undefined : first - started;
+    const where =
+      first === undefined
+        ? `in CLI start-up: no request reached the relay in ${seconds(durationMs)}`
+        : self.overlapped
+          ? `with other commands in flight: a hook command's request reached the relay after ${seconds(first - started)}`
+          : `waiting on the relay: its request reached the relay after ${seconds(first - started)}`;
+    const answer: Answer = result.timedOut ? { kind: "timed-out", where } : answerOf(result);
+    return { ...answer, command, durationMs, firstRequestMs };
+  }
+  return { run, usable };
+}
+
+/** Drop `--generation <g>` from a command line: a command written before generations existed. */
+export function withoutGeneration(command: string): string {
+  return command.replace(/\s--generation(?:=|\s+)(?:'[^']*'|"[^"]*"|\S+)/, "");
+}
+
+function ranOf(answer: RanCommand): Pick<CheckOutcome, "ran" | "detail"> {
+  const timing =
+    answer.durationMs === undefined
+      ? undefined
+      : `ran ${seconds(answer.durationMs)}${answer.firstRequestMs === undefined ? "" : `, first relay request after ${seconds(answer.firstRequestMs)}`}`;
+  return { ...(answer.command ? { ran: answer.command } : {}), ...(timing ? { detail: timing } : {}) };
+}
+
+/** Shared by every command check: the kinds that are not evidence either way. */
+function notAnAnswer(answer: RanCommand): CheckOutcome | undefined {
+  if (answer.kind === "timed-out") {
+    return {
+      status: "cannot-test",
+      value: `cannot-test(timed out ${answer.where.split(":")[0] ?? ""})`,
+      ...ranOf(answer),
+      detail: `timed out after ${seconds(answer.durationMs ?? 0)} ${answer.where}`,
+    };
+  }
+  if (answer.kind === "none") return { status: "skipped", value: "skipped", detail: answer.reason };
+  if (answer.kind === "did-not-run") return { status: "skipped", value: "skipped", detail: answer.reason };
+  if (answer.kind === "unavailable" && gatewayUnreachable.test(answer.reason)) {
+    return {
+      status: "skipped",
+      value: "skipped",
+      detail: `this head sends hook commands to a gateway (${answer.reason}); no gateway runs in a proof`,
+    };
+  }
+  return undefined;
+}
+
+/** A command that must reach its relay and answer. */
+export function commandInvoke(answer: RanCommand): CheckOutcome {
+  const other = notAnAnswer(answer);
+  if (other) return other;
+  if (answer.kind === "answered") return { status: "pass", value: String(answer.exitCode), ...ranOf(answer) };
+  const reason = answer.kind === "unavailable" ? answer.reason : "";
+  return { status: "fail", value: `error:${reason}`, ...ranOf(answer) };
+}
+
+/** A command from a replaced run: it must fail closed with the stale error. */
+export function commandStale(answer: RanCommand): CheckOutcome {
+  const other = notAnAnswer(answer);
+  if (other) return other;
+  if (answer.kind === "answered")
+    return { status: "fail", value: "none(accepted, exit 0)", ...ranOf(answer) };
+  const reason = answer.kind === "unavailable" ? answer.reason : "";
+  return { status: reason === staleError ? "pass" : "fail", value: reason, ...ranOf(answer) };
+}
+
+/**
+ * A command written before the upgrade (no `--generation`), for a PermissionRequest: it must fail
+ * through the normal unavailable path (the relay's reason on stderr, a deny on stdout, the CLI's
+ * usual exit: the stale command's), never reach the relay as if current, never crash on parsing.
+ */
+export function commandLegacy(answer: RanCommand, stale: RanCommand | undefined): CheckOutcome {
+  if (answer.kind === "timed-out" || answer.kind === "none") return notAnAnswer(answer) as CheckOutcome;
+  // A crash is the missing --generation's only when the same CLI ran the stale command (with one).
+  const staleRan = stale?.kind === "unavailable" || stale?.kind === "answered";
+  if (answer.kind === "did-not-run" && !staleRan)
+    return { status: "skipped", value: "skipped", detail: `the CLI does not run at all: ${answer.reason}` };
+  if (answer.kind === "did-not-run")
+    return { status: "fail", value: `crashed(${answer.reason})`, ...ranOf(answer) };
+  const usualExit = stale?.kind === "unavailable" ? stale.exitCode : undefined;
+  if (answer.kind === "answered")
+    return { status: "fail", value: "none(accepted, exit 0)", ...ranOf(answer) };
+  const exit = answer.exitCode ?? -1;
+  const value = `unavailable(${answer.denied ? "deny" : "no decision"}, exit ${exit})`;
+  const usual = usualExit === undefined || usualExit === exit;
+  const timing = ranOf(answer);
+  return {
+    status: answer.denied && usual ? "pass" : "fail",
+    value: usual ? value : `${value}; a stale command exits ${usualExit}`,
+    ...timing,
+    detail: [`unavailable: ${answer.reason}`, timing.detail].filter(Boolean).join("; "),
+  };
+}

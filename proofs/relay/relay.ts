@@ -1,0 +1,194 @@
+// The relay module as a proof meets it: two module instances (A and B) of the checkout's own module,
+// their exports whatever the head's shape (V0-V3 in shared/docs/target.md), and registrations that
+// unregister themselves at teardown. Never hard-codes the brand.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ScenarioContext } from "../../src/scenario/definition.ts";
+import { capture, exportedFunction, type Fn, type Instance } from "./capture.ts";
+import { provider, sessionId } from "./payloads.ts";
+
+const clientPath = "src/agents/harness/native-hook-relay-client.ts";
+const stateSymbolSuffix = ".nativeHookRelay.state";
+
+export type Shape = "v0" | "v1" | "v2" | "v3";
+
+export interface RelayInstance {
+  name: string;
+  module: Instance;
+  register: Fn;
+  invoke: Fn;
+  /** The out-of-process bridge client (V3: from its own module), if the head has one. */
+  bridge: Fn | undefined;
+  /** An export, or a helper of `testing` (alias `__testing`; V1 has only `__testing`). */
+  fn(name: string): Fn | undefined;
+}
+
+export interface Handle {
+  relayId?: unknown;
+  generation?: unknown;
+  commandForEvent?: (event: string) => unknown;
+  renew?: (ttlMs?: number) => unknown;
+  unregister?: () => unknown;
+}
+
+/** A registration as a proof uses it: the handle, the id it really got and its generation. */
+export interface Registered {
+  handle: Handle;
+  relayId: string;
+  generation: string | undefined;
+  runId: string;
+}
+
+export interface Relay {
+  a: RelayInstance;
+  b: RelayInstance;
+  /** V3's separate bridge client module, when the head has one. */
+  clientFile: string | undefined;
+  /** Brand candidates (`daisyclaw`, ...) from the state symbol and the package, for brand-keyed fields. */
+  brands(): string[];
+  /** Register through `via`; the handle unregisters at teardown. A throw is returned as `error`. */
+  register(
+    via: RelayInstance,
+    params: { relayId: string; runId: string; [key: string]: unknown },
+  ): Promise<Registered | { error: string }>;
+}
+
+function testingOf(module: Instance): Record<string, unknown> | undefined {
+  const value = module.testing ?? module.__testing;
+  return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : undefined;
+}
+
+async function loadInstance(ctx: ScenarioContext, name: string): Promise<Instance> {
+  const loaded = await capture(() => ctx.load(name));
+  if (!loaded.ok) ctx.cannotTest(`relay module failed to load: ${loaded.error}`);
+  return loaded.value as Instance;
+}
+
+async function instance(ctx: ScenarioContext, name: string, clientFile: string | undefined) {
+  const module = await loadInstance(ctx, name);
+  const register = exportedFunction(module, "registerNativeHookRelay");
+  const invoke = exportedFunction(module, "invokeNativeHookRelay");
+  if (!register || !invoke) {
+    const missing = ["registerNativeHookRelay", "invokeNativeHookRelay"].filter(
+      (n) => !exportedFunction(module, n),
+    );
+    ctx.cannotTest(`relay module lacks export ${missing.join(", ")}`);
+  }
+  let bridge = exportedFunction(module, "invokeNativeHookRelayBridge");
+  // V3 moved the bridge client into its own module; load it per instance as well.
+  if (!bridge && clientFile) {
+    const client = await capture(() => ctx.load(`${name}-client`, clientFile));
+    if (client.ok) bridge = exportedFunction(client.value as Instance, "invokeNativeHookRelayBridge");
+  }
+  const fn = (key: string) => exportedFunction(module, key) ?? exportedFunction(testingOf(module), key);
+  return { name, module, register, invoke, bridge, fn } satisfies RelayInstance;
+}
+
+/** The package's own names: its `bin` names and its name, lower-cased, as brand fallbacks. */
+function packageNames(root: string): string[] {
+  try {
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+      name?: string;
+      bin?: Record<string, string> | string;
+    };
+    const bins = typeof pkg.bin === "object" && pkg.bin ? Object.keys(pkg.bin) : [];
+    return [...bins, pkg.name ?? ""].filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+function stateSymbols(): symbol[] {
+  return Object.getOwnPropertySymbols(globalThis).filter((symbol) =>
+    (symbol.description ?? "").endsWith(stateSymbolSuffix),
+  );
+}
+
+/**
+ * Where the relay state lives, as observed: `global Symbol.for(...)` only for a registered symbol
+ * (`Symbol.keyFor`), which every module instance shares; `per-instance Symbol(...) xN` when each
+ * instance put its own unregistered symbol on globalThis (the description alone proves nothing).
+ */
+export function describeState(): string {
+  const symbols = stateSymbols();
+  const registered = symbols.filter((symbol) => Symbol.keyFor(symbol) !== undefined);
+  const local = symbols.filter((symbol) => Symbol.keyFor(symbol) === undefined);
+  const parts: string[] = [];
+  if (registered[0]) parts.push(`global Symbol.for(${registered[0].description ?? ""})`);
+  if (local[0]) parts.push(`per-instance Symbol(${local[0].description ?? ""}) x${local.length}`);
+  return parts.join(" + ") || "module-local";
+}
+
+/** The API shape, from what a first registration gave back. */
+export function detectShape(
+  registered: Registered,
+  requestedId: string,
+  clientFile: string | undefined,
+): Shape {
+  if (registered.relayId !== requestedId) return "v0";
+  if (!registered.generation) return "v1";
+  return clientFile ? "v3" : "v2";
+}
+
+export async function openRelay(ctx: ScenarioContext): Promise<Relay> {
+  const clientFile = ctx.find(clientPath);
+  const a = await instance(ctx, "a", clientFile);
+  const b = await instance(ctx, "b", clientFile);
+  if (a.module === b.module)
+    ctx.cannotTest("the two imports returned one module instance; duplicate loading failed");
+  ctx.info("module-instances", "2 distinct");
+  const brands = () => {
+    const fromSymbol = stateSymbols().map((symbol) =>
+      (symbol.description ?? "").slice(0, -stateSymbolSuffix.length),
+    );
+    const names = [...fromSymbol, ...packageNames(ctx.repoRoot)];
+    return [...new Set([...names, ...names.map((name) => name.toLowerCase())])].filter(Boolean);
+  };
+  return {
+    a,
+    b,
+    clientFile,
+    brands,
+    async register(via, params) {
+      const result = await capture(() =>
+        via.register({ provider, sessionId, ttlMs: 10 * 60_000, ...params }),
+      );
+      if (!result.ok) return { error: result.error };
+      const handle = (result.value ?? {}) as Handle;
+      ctx.onTeardown(() => handle.unregister?.());
+      return {
+        handle,
+        relayId: typeof handle.relayId === "string" ? handle.relayId : params.relayId,
+        generation:
+          typeof handle.generation === "string" && handle.generation ? handle.generation : undefined,
+        runId: params.runId,
+      };
+    },
+  };
+}
+
+/** The direct in-process invoke's parameters; with a generation, the generation is required. */
+export function invokeParams(
+  relayId: string,
+  generation: string | undefined,
+  event: string,
+  rawPayload: unknown,
+): Record<string, unknown> {
+  return {
+    provider,
+    relayId,
+    event,
+    rawPayload,
+    ...(generation ? { generation, requireGeneration: true } : {}),
+  };
+}
+
+/** The bridge's parameters: it always sends the generation it was given. */
+export function bridgeParams(
+  relayId: string,
+  generation: string | undefined,
+  event: string,
+  rawPayload: unknown,
+): Record<string, unknown> {
+  return { provider, relayId, event, rawPayload, generation, registrationTimeoutMs: 3000, timeoutMs: 10_000 };
+}
