@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createFixtureRepo } from "../fixtures/build-fixture-repo.ts";
+import { censusFigures, printCensus } from "./bench/census.ts";
 import { fixtureRows, historyFigures, mutationFigures } from "./bench/fixture.ts";
 import { longBisectFigures, printLongBisect } from "./bench/long-bisect.ts";
 import { printTable } from "./bench/measure.ts";
@@ -48,12 +49,14 @@ if (values.repo) {
   console.log(`head ${real.head ?? "?"}, target Node ${real.node ?? "?"}`);
   printTable(real.rows);
   printHookFigures(real.hook);
+  const census = censusFigures({ projectRoot, bin, repo: values.repo, runs });
+  printCensus(census);
   printRealTimeline(real.timeline);
   const bisect = values.bisect ? longBisectFigures(bin, bisectRuns) : undefined;
   if (bisect) printLongBisect(bisect);
   writeFileSync(
     join(projectRoot, ".bench", "real.json"),
-    `${JSON.stringify({ machine, runs, ...real, bisect }, null, 2)}\n`,
+    `${JSON.stringify({ machine, runs, ...real, census, bisect }, null, 2)}\n`,
   );
   console.log("wrote .bench/real.json");
 } else {
@@ -76,7 +79,10 @@ if (values.repo) {
   if (bisect) printLongBisect(bisect);
   const repo = createFixtureRepo({ variant: "v2-correct" });
   let timeline: ReturnType<typeof overheadTimeline> = [];
+  let census: ReturnType<typeof censusFigures> | undefined;
   try {
+    census = censusFigures({ projectRoot, bin, repo: repo.root, runs });
+    printCensus(census);
     timeline = overheadTimeline(
       { argv: [process.execPath, bin, "run", "--no-tests", "--quiet"], cwd: repo.root },
       runs,
@@ -87,7 +93,7 @@ if (values.repo) {
   }
   writeFileSync(
     join(projectRoot, ".bench", "results.json"),
-    `${JSON.stringify({ machine, runs, rows, history, bisect, timeline, mutation: caught }, null, 2)}\n`,
+    `${JSON.stringify({ machine, runs, rows, history, bisect, timeline, census, mutation: caught }, null, 2)}\n`,
   );
   console.log("wrote .bench/results.json");
 }

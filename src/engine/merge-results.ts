@@ -5,15 +5,20 @@ import { type ChangeCoverage, mergeCoverage } from "../coverage/change-coverage.
 import { relayProofError } from "../errors.ts";
 import { makeTargetSandbox } from "../process/target-sandbox.ts";
 import { buildProofLines } from "../result/proof-lines.ts";
-import { exitCodes, type ProofResult, resultSchema } from "../result/types.ts";
+import { exitCodes, type ProofResult, type Report, resultSchema } from "../result/types.ts";
 import { withTests } from "../result/verdict.ts";
 import { loadDefinition } from "../scenario/load-definition.ts";
 import { mergeBlobs } from "../shards/merge-blobs.ts";
 import type { TestsResult } from "../shards/run-tests.ts";
 import { resolveVitestBin } from "../shards/vitest-bin.ts";
 
-/** Read a saved result, refusing anything that is not a relay-proof result document. */
-export function readResult(file: string): ProofResult {
+/** Read a saved result of any kind (run, compare, bisect), for `report`. */
+export function readReport(file: string): Report {
+  return readResult(file, ["run", "compare", "bisect"]) as unknown as Report;
+}
+
+/** Read a saved result, refusing anything that is not a relay-proof result document of `kinds`. */
+export function readResult(file: string, kinds: readonly Report["kind"][] = ["run"]): ProofResult {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, "utf8"));
@@ -25,10 +30,10 @@ export function readResult(file: string): ProofResult {
     );
   }
   const result = parsed as Partial<ProofResult>;
-  if (result?.schema !== resultSchema || result.kind !== "run") {
+  if (result?.schema !== resultSchema || !kinds.includes(result.kind as Report["kind"])) {
     throw relayProofError(
       "USAGE",
-      `${file} is not a relay-proof run result (schema ${resultSchema})`,
+      `${file} is not a relay-proof ${kinds.join(", ")} result (schema ${resultSchema})`,
       "pass the file --json-out wrote",
     );
   }
@@ -104,7 +109,7 @@ export async function mergeResults(
 ): Promise<ProofResult> {
   if (files.length === 0)
     throw relayProofError("USAGE", "merge needs at least one result file", "relay-proof merge a.json b.json");
-  const parts = files.map(readResult);
+  const parts = files.map((file) => readResult(file));
   const first = parts[0] as ProofResult;
   for (const [position, part] of parts.entries()) {
     if (

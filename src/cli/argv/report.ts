@@ -1,4 +1,4 @@
-import { readResult } from "../../engine/merge-results.ts";
+import { readReport } from "../../engine/merge-results.ts";
 import { relayProofError } from "../../errors.ts";
 import { reportHelp } from "../help.ts";
 import { checkOutputFlags, emitReport, outputFlags } from "../output.ts";
@@ -22,5 +22,5 @@ export async function reportCommand(args: string[], io: CommandIo): Promise<Comm
       "relay-proof report proof.json --format markdown",
     );
   }
-  return emitReport(readResult(file), values, io);
+  return emitReport(readReport(file), values, io);
 }
