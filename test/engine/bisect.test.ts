@@ -213,5 +213,6 @@ describe("k-ary and binary bisect agree on every fixture history", () => {
       verdict: binary.verdict,
     });
     expect(kary.candidates).toEqual(expected);
-  });
+    // Two whole bisects of a long history, each step a full scenario: minutes on a loaded machine.
+  }, 180_000);
 });
