@@ -54,6 +54,7 @@ export default defineProof({
     "The fix keeps all relay state on one process-global symbol and gives each registration a generation; " +
     "a stale generation fails closed.",
   module: { candidates: [modulePath] },
+  files: ["src/gateway/server-methods/native-hook-relay.ts", "src/cli/native-hook-relay-cli.ts"],
   claims: [
     {
       id: "one-registry",

@@ -31,3 +31,12 @@ export function unsupported(why: string): CheckOutcome {
 export function skipped(why: string): CheckOutcome {
   return { status: "skipped", value: "skipped", detail: why };
 }
+
+/** An invoke that must fail with exactly `expected`: the error text is the value. */
+export function errorOutcome(result: Captured, expected: string): CheckOutcome {
+  if (result.ok) {
+    const exitCode = (result.value as { exitCode?: unknown } | null)?.exitCode;
+    return { status: "fail", value: `none(accepted, exit ${String(exitCode)})` };
+  }
+  return { status: result.error === expected ? "pass" : "fail", value: result.error };
+}

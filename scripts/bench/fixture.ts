@@ -13,7 +13,8 @@ export function mutationFigures(bin: string) {
   for (const [variant, defect] of Object.entries(mutants)) {
     const mutant = createFixtureRepo({ variant: variant as Variant });
     try {
-      const run = spawnSync(process.execPath, [bin, "run", "--no-tests", "--quiet"], {
+      const proof = defect.proof ? ["--proof", defect.proof] : [];
+      const run = spawnSync(process.execPath, [bin, "run", "--no-tests", "--quiet", ...proof], {
         cwd: mutant.root,
         encoding: "utf8",
       });

@@ -45,7 +45,10 @@ Options
                        installing REF's dependencies in the worktree (equal lockfiles reuse node_modules)
   --proof ID|FILE      which proof to run: an id (default: native-hook-relay; see "relay-proof
                        proofs") or a proof file, TypeScript through tsx or JS (see
-                       docs/writing-a-proof.md)
+                       docs/writing-a-proof.md). Repeat it to run several in one child (one import
+                       of the module closure); "all" runs every proof whose module this head has.
+                       Each proof's lines are prefixed with its id, one "<id>=<verdict>" line each,
+                       and the verdict holds only if every proof holds
   --module PATH        the module under test, relative to the repo root (default: the proof's)
   --node PATH          the Node binary that runs the target (default: this Node if it satisfies the
                        target's engines.node, else a cached or provisioned one)
@@ -92,13 +95,18 @@ Examples
   git bisect run relay-proof run --quiet
 `;
 
-export const proofsHelp = `relay-proof proofs: list the proofs in proofs/, or check proof files
+export const proofsHelp = `relay-proof proofs: list the proofs in proofs/, check proof files, or pick a PR's
 
 Usage
-  relay-proof proofs [FILE...]
+  relay-proof proofs [FILE...] [--ids]
+  relay-proof proofs --changed BASE [--repo PATH] [--ids]
 
 With files, loads each one as "--proof FILE" would and lists it; a file that is missing, throws on
 import, has no default export or is not a proof definition exits 2 with a line naming the fix.
+
+With --changed BASE, lists the proofs whose files the change since BASE touches (committed or not):
+a proof's module and its <name>-* siblings, and the other files it names. --ids prints one id a
+line, e.g. for: relay-proof run $(relay-proof proofs --changed origin/main --ids | sed 's/^/--proof /')
 `;
 
 export const mergeHelp = `relay-proof merge: merge results of one proof run split across machines
@@ -147,7 +155,10 @@ Options
                        the head's progress is shown after the base's), 1 one after the other
   --sequential         the same as --jobs 1
   --proof ID|FILE, --module PATH, --node PATH, --timeout SECONDS, --pass-env NAME, --build,
-  --cli PATH           as for "relay-proof run" (--build builds base and head, each once per tree)
+  --cli PATH, --command-timeout SECONDS
+                       as for "relay-proof run" (--build builds base and head, each once per tree;
+                       --proof repeats, or "all": fix-verified when the set fails on base and holds
+                       on head, each proof's verdict side by side)
   --quiet              no progress lines on stderr
   -h, --help           show this help
 
@@ -174,8 +185,8 @@ state are never touched.
 Options
   --good REF, --bad REF     the endpoints
   --repo PATH               the checkout (default: current directory)
-  --proof ID|FILE, --module PATH, --node PATH, --timeout SECONDS, --pass-env NAME
-                            as for "relay-proof run"
+  --proof ID|FILE, --module PATH, --node PATH, --timeout SECONDS, --pass-env NAME,
+  --command-timeout SECONDS as for "relay-proof run"; bisect follows one proof (not "all")
   --build, --cli PATH       also run the hook-command paths, at the endpoints and every step (each
                             step then builds its commit once; steps are scenario-only without them)
   --jobs N                  workers, one commit each per round (default: the cores available,

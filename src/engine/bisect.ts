@@ -10,7 +10,7 @@ import { spawnGroup } from "../process/spawn-group.ts";
 import { checkPassEnv } from "../process/target-env.ts";
 import { proofLine } from "../result/proof-lines.ts";
 import { type BisectResult, type ProofResult, resultSchema } from "../result/types.ts";
-import { loadDefinition } from "../scenario/load-definition.ts";
+import { allProofs, loadDefinition } from "../scenario/load-definition.ts";
 import { karySearch, type Mark } from "./bisect-kary.ts";
 import { bisectReplay } from "./bisect-replay.ts";
 import { runProof } from "./run-proof.ts";
@@ -106,6 +106,13 @@ export function parseBisectRun(stdout: string): { first: string | undefined; can
 export async function bisectProof(options: BisectOptions): Promise<BisectResult> {
   const started = Date.now();
   const passEnv = checkPassEnv(options.passEnv);
+  if (options.proof === allProofs) {
+    throw relayProofError(
+      "USAGE",
+      "bisect follows one proof, not all of them",
+      "pick one with --proof ID (relay-proof proofs lists them)",
+    );
+  }
   const { definition, spec } = await loadDefinition(options.proof ?? "native-hook-relay");
   // Steps run inside the worktree: a proof file is passed on by its absolute path.
   const proof = options.proof === undefined ? undefined : spec;

@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import { resolve } from "node:path";
 import { resolveCommit } from "../checkout/git.ts";
 import { openTarget } from "../checkout/open-target.ts";
 import { resolveRef } from "../checkout/worktree.ts";
@@ -6,8 +7,9 @@ import { coverageSummary } from "../coverage/change-coverage.ts";
 import { parallelSlots, scenarioMiB, scenarioWithTestsMiB } from "../process/limits.ts";
 import { coverageKey, headValue, proofLine, summaryLimit } from "../result/proof-lines.ts";
 import { type CompareResult, type ProofResult, resultSchema } from "../result/types.ts";
-import { loadDefinition } from "../scenario/load-definition.ts";
-import { type RunProofOptions, runProof } from "./run-proof.ts";
+import type { ProofDefinition } from "../scenario/definition.ts";
+import { isProofPath, loadDefinitions } from "../scenario/load-definition.ts";
+import { proofSpecs, type RunProofOptions, runProof } from "./run-proof.ts";
 
 export interface CompareOptions extends Omit<RunProofOptions, "ref" | "command" | "coverage"> {
   base: string;
@@ -90,7 +92,9 @@ export function compareVerdict(
 /** Run the proof on a base and a head and say whether the fix is verified, as data. */
 export async function compareRefs(options: CompareOptions): Promise<CompareResult> {
   const started = Date.now();
-  const { definition, spec } = await loadDefinition(options.proof ?? "native-hook-relay");
+  const loaded = await loadDefinitions(proofSpecs(options.proof));
+  const definition = loaded[0]?.definition as ProofDefinition;
+  const several = loaded.length > 1;
   const checkout = await openTarget({ repo: options.repo });
   // Resolve both refs before any work, so a typo fails fast and leaves nothing behind.
   const resolved = await Promise.allSettled([
@@ -112,7 +116,7 @@ export async function compareRefs(options: CompareOptions): Promise<CompareResul
     "--ref",
     sha,
     ...(options.tests === false ? ["--no-tests"] : []),
-    ...(options.proof ? ["--proof", spec] : []),
+    ...proofSpecs(options.proof).flatMap((spec) => ["--proof", isProofPath(spec) ? resolve(spec) : spec]),
   ];
   // The head checked out and clean in the user's tree runs in place: no worktree, no reinstall.
   const inPlace = headSha === current && !checkout.dirty;
@@ -150,27 +154,39 @@ export async function compareRefs(options: CompareOptions): Promise<CompareResul
   const keys = [...new Set([...headLines.keys(), ...baseLines.keys()])];
   const outcome = compareVerdict(base, head);
   // The summary keeps the base's first failing required line (the bug, reproduced) and all of the
-  // head's; the base's other required lines come just before it, so the block fits 12 lines.
-  const baseRequired = definition.requiredChecks.map((key) => ({
+  // head's; the base's other required lines come just before it, so the block fits 12 lines. With
+  // several proofs, a proof's verdict is its line.
+  const requiredKeys = several ? loaded.map((proof) => proof.definition.id) : definition.requiredChecks;
+  const baseValue = (key: string) =>
+    several ? base.proofs?.find((outcome) => outcome.proof.id === key)?.verdict : baseLines.get(key);
+  const headValueOf = (key: string) =>
+    several ? head.proofs?.find((outcome) => outcome.proof.id === key)?.verdict : headLines.get(key);
+  const basePassed = (key: string) =>
+    several
+      ? baseValue(key) === "holds"
+      : base.scenario.checks.some((check) => check.key === key && check.status === "pass");
+  const baseRequired = requiredKeys.map((key) => ({
     key,
-    line: proofLine(`base.${key}`, baseLines.get(key) ?? "not-run"),
-    passed: base.scenario.checks.some((check) => check.key === key && check.status === "pass"),
+    line: proofLine(`base.${key}`, baseValue(key) ?? "not-run"),
+    passed: basePassed(key),
   }));
-  const shown = baseRequired.find((required) => !required.passed) ?? baseRequired[0];
+  // With several proofs the head's lines are a verdict each and the last line is the set's: the
+  // base's lines all go before the block, and head.verdict is the last line's to say.
+  const shown = several ? undefined : (baseRequired.find((required) => !required.passed) ?? baseRequired[0]);
   const summary = [
     proofLine("base", headValue(base.target)),
     ...(shown ? [shown.line] : []),
     proofLine("base.verdict", base.verdict),
     proofLine("head", headValue(head.target)),
-    ...definition.requiredChecks.map((key) => proofLine(key, headLines.get(key) ?? "not-run")),
-    proofLine("head.verdict", head.verdict),
+    ...requiredKeys.map((key) => proofLine(key, headValueOf(key) ?? "not-run")),
+    ...(several ? [] : [proofLine("head.verdict", head.verdict)]),
     ...(head.coverage ? [proofLine(coverageKey(head.coverage), coverageSummary(head.coverage))] : []),
     proofLine("verdict", outcome.verdict),
   ];
   return {
     schema: resultSchema,
     kind: "compare",
-    proof: { id: definition.id, title: definition.title },
+    proof: { id: head.proof.id, title: head.proof.title },
     base,
     head,
     rows: keys.map((key) => ({ key, base: baseLines.get(key), head: headLines.get(key) })),

@@ -4,7 +4,7 @@ import { readPackageJson } from "../checkout/open-target.ts";
 import { type ChangeCoverage, mergeCoverage } from "../coverage/change-coverage.ts";
 import { relayProofError } from "../errors.ts";
 import { makeTargetSandbox } from "../process/target-sandbox.ts";
-import { buildProofLines } from "../result/proof-lines.ts";
+import { buildProofLines, buildProofSetLines } from "../result/proof-lines.ts";
 import { exitCodes, type ProofResult, type Report, resultSchema } from "../result/types.ts";
 import { withTests } from "../result/verdict.ts";
 import { loadDefinition } from "../scenario/load-definition.ts";
@@ -125,7 +125,10 @@ export async function mergeResults(
       );
     }
   }
-  const { definition } = await loadDefinition(first.proof.file ?? first.proof.id);
+  // Several proofs' lines need only the result; one proof's summary needs its definition.
+  const definition = first.proofs
+    ? undefined
+    : (await loadDefinition(first.proof.file ?? first.proof.id)).definition;
   const scenarioVerdicts = new Set(parts.map((part) => part.scenario.verdict));
   const scenario =
     scenarioVerdicts.size === 1
@@ -155,10 +158,10 @@ export async function mergeResults(
     command: ["relay-proof", "merge", ...files],
     durationMs: Math.max(...parts.map((part) => part.durationMs)),
   };
-  merged.proofLines = buildProofLines(definition, {
-    ...merged,
-    tests: tests?.shardCount ? tests : undefined,
-  });
+  const lineSource = { ...merged, tests: tests?.shardCount ? tests : undefined };
+  merged.proofLines = definition
+    ? buildProofLines(definition, lineSource)
+    : buildProofSetLines(first.proofs ?? [], lineSource);
   return merged;
 }
 

@@ -11,8 +11,14 @@ import type { ChangeCoverage } from "../coverage/change-coverage.ts";
 import { type CoverageRun, startCoverage } from "../coverage/collect.ts";
 import { assembleResult, type Provenance } from "../result/assemble-result.ts";
 import type { ProofResult } from "../result/types.ts";
-import type { ProofDefinition } from "../scenario/definition.ts";
-import { emptyScenarioResult, runScenario, type ScenarioResult } from "../scenario/run-scenario.ts";
+import type { LoadedDefinition } from "../scenario/load-definition.ts";
+import {
+  emptyScenarioResult,
+  emptySection,
+  foldSections,
+  runScenario,
+  type ScenarioResult,
+} from "../scenario/run-scenario.ts";
 import { runTests, type TestsResult } from "../shards/run-tests.ts";
 import { defaultTestsTimeoutMs, defaultTimeoutMs, type RunProofOptions } from "./run-options.ts";
 
@@ -58,23 +64,32 @@ function coverageBase(options: RunProofOptions): string | undefined {
   return explicit ?? (options.tests ? options.tests.changed : undefined);
 }
 
+/** A proof this run executes: its definition, and its module (absent: it cannot be tested here). */
+export interface ProofToRun extends LoadedDefinition {
+  modulePath: string | undefined;
+  notFound: string | undefined;
+}
+
 async function scenarioStage(
   options: RunProofOptions,
-  url: string,
-  definition: ProofDefinition,
+  proofs: ProofToRun[],
   target: Target,
-  modulePath: string,
   toolchain: Toolchain,
   coverage: CoverageRun | undefined,
 ): Promise<ScenarioResult> {
   const { node, tsx, prepared } = toolchain;
+  const ids = proofs.map((proof) => proof.definition.id).join(", ");
   options.onProgress?.(
-    `running ${definition.id} with Node ${node.version} (${node.source}), tsx ${tsx.version} (${tsx.source})`,
+    `running ${ids} with Node ${node.version} (${node.source}), tsx ${tsx.version} (${tsx.source})`,
   );
-  return runScenario({
-    definitionUrl: url,
+  const runnable = proofs.filter((proof) => proof.modulePath !== undefined);
+  const scenario = await runScenario({
+    proofs: runnable.map((proof) => ({
+      id: proof.definition.id,
+      definitionUrl: proof.url,
+      modulePath: join(prepared.scenarioRoot, relative(target.root, proof.modulePath as string)),
+    })),
     repoRoot: prepared.scenarioRoot,
-    modulePath: join(prepared.scenarioRoot, relative(target.root, modulePath)),
     cli: prepared.cli,
     env: prepared.env,
     // Only hook commands use them: a CLI that cannot run needs none.
@@ -97,11 +112,22 @@ async function scenarioStage(
       files: coverage.include.map((file) => join(prepared.scenarioRoot, file)),
     },
   });
+  return withUnrunSections(scenario, proofs);
+}
+
+/** Sections, in the proofs' order, for the proofs whose module was not found (never sent to the child). */
+function withUnrunSections(scenario: ScenarioResult, proofs: ProofToRun[]): ScenarioResult {
+  const sections = proofs.map(
+    (proof) =>
+      scenario.sections.find((section) => section.id === proof.definition.id) ??
+      emptySection(proof.definition.id, proof.notFound ?? "the scenario did not run"),
+  );
+  return foldSections({ ...scenario, sections });
 }
 
 async function testsStage(
   options: RunProofOptions,
-  definition: ProofDefinition,
+  proofTests: readonly string[],
   target: Target,
   node: NodeToolchain,
   coverage: CoverageRun | undefined,
@@ -111,7 +137,7 @@ async function testsStage(
   return runTests({
     root: target.root,
     nodePath: node.path,
-    proofTests: definition.tests,
+    proofTests,
     tests: testsOptions.files,
     changed: testsOptions.changed,
     shards: testsOptions.shards,
@@ -143,31 +169,51 @@ function finishCoverage(
   }
 }
 
-/** Prove `target` with `definition`: every stage in order, the result as data. */
+/**
+ * Locate each proof's module. A proof `--proof all` brought in whose module this head lacks does not
+ * apply (left out, and said so); one asked for by name cannot be tested here.
+ */
+function locateProofs(
+  options: RunProofOptions,
+  loaded: (LoadedDefinition & { fromAll: boolean })[],
+  target: Target,
+): { run: ProofToRun[]; notApplying: string[] } {
+  const located = loaded.map((proof) => {
+    const location = locateModule(target.root, proof.definition.module.candidates, options.module);
+    const notFound = location.found
+      ? undefined
+      : `module not found at this commit (tried ${location.tried.join(", ")})`;
+    return { ...proof, modulePath: location.found ? location.path : undefined, notFound };
+  });
+  const applies = located.filter((proof) => !(proof.notFound && proof.fromAll && loaded.length > 1));
+  // No proof applies: then none can be tested here, which is what the result must say.
+  if (applies.length === 0) return { run: located, notApplying: [] };
+  const notApplying = located
+    .filter((proof) => !applies.includes(proof))
+    .map((proof) => `${proof.definition.id}: ${proof.notFound}`);
+  return { run: applies, notApplying };
+}
+
+/** Prove `target` with the proofs: every stage in order, the result as data. */
 export async function proveTarget(
   options: RunProofOptions,
-  definition: ProofDefinition,
-  url: string,
+  loaded: (LoadedDefinition & { fromAll: boolean })[],
   target: Target,
   provenance: Provenance,
 ): Promise<ProofResult> {
-  const location = locateModule(target.root, definition.module.candidates, options.module);
+  // A wrong --module is a usage error before anything is said about the target.
+  const { run, notApplying } = locateProofs(options, loaded, target);
   options.onProgress?.(`target ${target.root} at ${target.head}${target.dirty ? " (dirty)" : ""}`);
-  const parts = {
-    definition,
-    provenance,
-    target,
-    command: options.command,
-    modulePath: location.found ? location.path : undefined,
-  };
-  if (!location.found) {
-    const reason = `module not found at this commit (tried ${location.tried.join(", ")})`;
+  for (const line of notApplying) options.onProgress?.(`proof ${line.replace(": ", " does not apply: ")}`);
+  const parts = { proofs: run, notApplying, provenance, target, command: options.command };
+  const first = run.find((proof) => proof.modulePath !== undefined);
+  if (!first?.modulePath) {
     return assembleResult({
       ...parts,
       node: undefined,
       tsx: undefined,
       prepared: undefined,
-      scenario: emptyScenarioResult(reason),
+      scenario: withUnrunSections(emptyScenarioResult(), run),
       tests: undefined,
       coverage: undefined,
     });
@@ -176,7 +222,7 @@ export async function proveTarget(
   const coverage = options.coverage
     ? await startCoverage({
         root: target.root,
-        modulePath: location.path,
+        modulePath: first.modulePath,
         base: coverageBase(options),
         head: target.head,
         dirty: target.dirty,
@@ -185,9 +231,10 @@ export async function proveTarget(
   let scenario: ScenarioResult;
   let tests: TestsResult | undefined;
   try {
-    scenario = await scenarioStage(options, url, definition, target, location.path, toolchain, coverage);
+    scenario = await scenarioStage(options, run, target, toolchain, coverage);
+    const proofTests = [...new Set(run.flatMap((proof) => proof.definition.tests))];
     if (options.tests !== false && scenario.cannotTest === undefined)
-      tests = await testsStage(options, definition, target, toolchain.node, coverage);
+      tests = await testsStage(options, proofTests, target, toolchain.node, coverage);
   } catch (error) {
     coverage?.remove();
     throw error;

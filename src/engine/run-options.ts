@@ -5,7 +5,8 @@ import type { ShardEvent } from "../shards/run-tests.ts";
 export interface RunProofOptions {
   /** Path of the checkout (default: current directory). */
   repo: string;
-  proof?: string;
+  /** `--proof`: an id, a proof file, or several (repeated); `all` for every proof that applies. */
+  proof?: string | readonly string[];
   /** `--ref`: prove this commit in a temporary worktree instead of the work tree. */
   ref?: string;
   /** With --ref, when the lockfile differs: install (default) or refuse. */

@@ -4,7 +4,7 @@ import { openTarget } from "../checkout/open-target.ts";
 import { addWorktree } from "../checkout/worktree.ts";
 import { checkPassEnv } from "../process/target-env.ts";
 import type { ProofResult } from "../result/types.ts";
-import { loadDefinition } from "../scenario/load-definition.ts";
+import { loadDefinitions } from "../scenario/load-definition.ts";
 import { proveTarget } from "./prove-target.ts";
 import type { RunProofOptions } from "./run-options.ts";
 
@@ -15,17 +15,22 @@ export {
   type TestsOptions,
 } from "./run-options.ts";
 
+/** `--proof` as a list: one spec, several, or none (the default proof). */
+export function proofSpecs(proof: RunProofOptions["proof"]): string[] {
+  if (proof === undefined) return [];
+  return typeof proof === "string" ? [proof] : [...proof];
+}
+
 /** Prove one checkout: target -> scenario -> verdict -> proof lines, returned as data. */
 export async function runProof(options: RunProofOptions): Promise<ProofResult> {
   const started = Date.now();
   options = { ...options, passEnv: checkPassEnv(options.passEnv) };
-  const { definition, url, file } = await loadDefinition(options.proof ?? "native-hook-relay");
+  const loaded = await loadDefinitions(proofSpecs(options.proof));
   const checkout = await openTarget({
     repo: options.repo,
     requireClean: options.requireClean && !options.ref,
   });
-  if (!options.ref)
-    return proveTarget(options, definition, url, checkout, { started, root: checkout.root, proofFile: file });
+  if (!options.ref) return proveTarget(options, loaded, checkout, { started, root: checkout.root });
   const worktree = await addWorktree(checkout.root, options.ref);
   try {
     options.onProgress?.(`proving ${options.ref} (${worktree.sha}) in a temporary worktree`);
@@ -38,10 +43,9 @@ export async function runProof(options: RunProofOptions): Promise<ProofResult> {
       onProgress: options.onProgress,
     });
     const target = await openTarget({ repo: worktree.path });
-    return await proveTarget(options, definition, url, target, {
+    return await proveTarget(options, loaded, target, {
       started,
       root: checkout.root,
-      proofFile: file,
       ref: options.ref,
       dependencies: { mode: dependencies.mode, detail: dependencies.detail },
       // Reused node_modules are links to the user's install: a build links that install directly.

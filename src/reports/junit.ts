@@ -9,21 +9,27 @@ function xml(value: string): string {
     .replace(/"/g, "&quot;");
 }
 
-function suites(result: ProofResult, prefix: string): string[] {
-  const checks = result.scenario.checks;
+/** One scenario suite: a test case per check. */
+function checkSuite(
+  name: string,
+  classname: string,
+  checks: ProofResult["scenario"]["checks"],
+  durationMs: number,
+  untestable: string | undefined,
+): string[] {
   const failures = checks.filter((c) => c.status === "fail" || c.status === "unsupported").length;
   const errors = checks.filter((c) => c.status === "error" || c.status === "cannot-test").length;
   const skipped = checks.filter((c) => c.status === "skipped" || c.status === "absent").length;
   const lines = [
-    `  <testsuite name="${xml(`${prefix}${result.proof.id} scenario`)}" tests="${checks.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${(result.scenario.durationMs / 1000).toFixed(3)}">`,
+    `  <testsuite name="${xml(name)}" tests="${checks.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${(durationMs / 1000).toFixed(3)}">`,
   ];
-  if (result.verdict === "cannot-test" && checks.length === 0) {
+  if (untestable !== undefined && checks.length === 0) {
     lines.push(
-      `    <testcase classname="${xml(result.proof.id)}" name="scenario"><error message="${xml(result.reasons.join("; "))}"/></testcase>`,
+      `    <testcase classname="${xml(classname)}" name="scenario"><error message="${xml(untestable)}"/></testcase>`,
     );
   }
   for (const check of checks) {
-    const open = `    <testcase classname="${xml(result.proof.id)}" name="${xml(check.key)}" time="${(check.durationMs / 1000).toFixed(3)}">`;
+    const open = `    <testcase classname="${xml(classname)}" name="${xml(check.key)}" time="${(check.durationMs / 1000).toFixed(3)}">`;
     if (check.status === "pass") lines.push(`${open}</testcase>`);
     else if (check.status === "skipped" || check.status === "absent")
       lines.push(`${open}<skipped message="${xml(check.detail ?? check.value)}"/></testcase>`);
@@ -35,6 +41,29 @@ function suites(result: ProofResult, prefix: string): string[] {
       );
   }
   lines.push("  </testsuite>");
+  return lines;
+}
+
+function suites(result: ProofResult, prefix: string): string[] {
+  const untestable = result.verdict === "cannot-test" ? result.reasons.join("; ") : undefined;
+  // Several proofs: a suite each, its checks under their own keys.
+  const lines = result.proofs
+    ? result.proofs.flatMap((outcome) =>
+        checkSuite(
+          `${prefix}${outcome.proof.id} scenario`,
+          outcome.proof.id,
+          outcome.checks,
+          result.scenario.durationMs,
+          outcome.verdict === "cannot-test" ? outcome.reasons.join("; ") : undefined,
+        ),
+      )
+    : checkSuite(
+        `${prefix}${result.proof.id} scenario`,
+        result.proof.id,
+        result.scenario.checks,
+        result.scenario.durationMs,
+        untestable,
+      );
   if (result.tests) {
     const invocations = result.tests.shards.flatMap((shard) =>
       shard.invocations.map((invocation) => ({ shard, invocation })),

@@ -39,7 +39,55 @@ function steps(result: ProofResult): string {
   return [...checkout, code(shellLine(command))].join(", then ");
 }
 
+const proofVerdict: Record<ProofResult["verdict"], string> = {
+  holds: "✅ holds",
+  fails: "❌ fails",
+  "cannot-test": "⚠️ cannot test",
+};
+
+/** Several proofs: a row each, with its verdict and, when it does not hold, why. */
+function proofsSection(result: ProofResult, before: ProofResult | undefined): string[] {
+  if (!result.proofs) return [];
+  const baseOf = (id: string) => before?.proofs?.find((outcome) => outcome.proof.id === id);
+  const header = before
+    ? "| proof | bug it reproduces | head | base | why |"
+    : "| proof | bug it reproduces | verdict | why |";
+  const rows = result.proofs.map((outcome) => {
+    const why = outcome.verdict === "holds" ? "-" : outcome.reasons.slice(0, 2).map(text).join("; ");
+    const base = baseOf(outcome.proof.id);
+    const baseCell = before ? ` ${base ? proofVerdict[base.verdict] : "-"} |` : "";
+    return `| ${code(outcome.proof.id)} | ${text(outcome.proof.title)} | ${proofVerdict[outcome.verdict]} |${baseCell} ${why} |`;
+  });
+  const rule = before ? "| --- | --- | --- | --- | --- |" : "| --- | --- | --- | --- |";
+  return ["", "### Proofs", "", header, rule, ...rows, ""];
+}
+
+function observedSet(result: ProofResult): string {
+  const outcomes = result.proofs ?? [];
+  const held = outcomes
+    .filter((outcome) => outcome.verdict === "holds")
+    .map((outcome) => code(outcome.proof.id));
+  const other = outcomes.filter((outcome) => outcome.verdict !== "holds");
+  const lead =
+    result.verdict === "holds"
+      ? `Every proof **holds** (exit 0): ${held.join(", ")}.`
+      : `${result.verdict === "fails" ? "The proofs **fail** (exit 1)" : "The proofs **cannot test** (exit 125)"}: ` +
+        `${other.map((outcome) => `${code(outcome.proof.id)} ${outcome.verdict}`).join(", ")}${held.length > 0 ? `; ${held.join(", ")} hold` : ""}.`;
+  const parts = [
+    lead,
+    "Each proof's lines are in the capture, prefixed with its id; the Proofs table says why.",
+  ];
+  if (result.tests) {
+    const t = result.tests;
+    parts.push(
+      `Supplemental (not the evidence): ${t.passed}/${t.total} focused Vitest tests passed across ${t.shards.length} shard(s)${t.status === "pass" ? "" : ` (${t.status})`}.`,
+    );
+  }
+  return parts.join(" ");
+}
+
 function observed(result: ProofResult): string {
+  if (result.proofs) return observedSet(result);
   const required = result.scenario.checks.filter((check) => check.required);
   const paths = result.scenario.checks.filter((check) => !check.required);
   const passedPaths = paths.filter((check) => check.status === "pass").length;
@@ -142,7 +190,7 @@ function renderRunSections(
     field("Observed result after fix", observed(result)),
     field("What was not tested", notTested(result)),
   );
-  sections.push(...claimsSection(result, before));
+  sections.push(...proofsSection(result, before), ...claimsSection(result, before));
   if (before) {
     sections.push(
       field(

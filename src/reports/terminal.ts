@@ -66,6 +66,7 @@ function renderRun(result: ProofResult, options: TerminalOptions): string {
       `  ${paint(color, code, marks[check.status])} ${check.key.padEnd(width)}  ${sanitizeValue(check.value)}${detail}`,
     );
   }
+  if (result.proofs) lines.push("", ...renderProofs(result, color));
   if (result.tests) lines.push("", ...renderTests(result.tests));
   lines.push("");
   const verdictCode = result.verdict === "holds" ? 32 : result.verdict === "fails" ? 31 : 33;
@@ -103,6 +104,23 @@ function renderTests(tests: TestsResult): string[] {
   for (const file of tests.selection.missing) lines.push(`    missing  ${file}`);
   if (tests.status !== "pass")
     for (const reason of tests.reasons.slice(0, 10)) lines.push(`    ${sanitizeValue(reason)}`);
+  return lines;
+}
+
+/** Several proofs: each one's verdict, and why when it does not hold. */
+function renderProofs(result: ProofResult, color: boolean): string[] {
+  const outcomes = result.proofs ?? [];
+  const width = Math.max(0, ...outcomes.map((outcome) => outcome.proof.id.length));
+  const lines = ["  proofs"];
+  for (const outcome of outcomes) {
+    const code = outcome.verdict === "holds" ? 32 : outcome.verdict === "fails" ? 31 : 33;
+    lines.push(
+      `    ${outcome.proof.id.padEnd(width)}  ${paint(color, code, outcome.verdict)}  ${sanitizeValue(outcome.proof.title)}`,
+    );
+    if (outcome.verdict !== "holds")
+      for (const reason of outcome.reasons.slice(0, 5))
+        lines.push(`    ${" ".repeat(width)}    ${sanitizeValue(reason)}`);
+  }
   return lines;
 }
 

@@ -8,13 +8,13 @@ import type { PreparedCli } from "../checkout/prepare-cli.ts";
 import type { TsxLoader } from "../checkout/tsx-loader.ts";
 import type { ChangeCoverage } from "../coverage/change-coverage.ts";
 import type { ProofDefinition } from "../scenario/definition.ts";
-import type { ScenarioResult } from "../scenario/run-scenario.ts";
+import { emptySection, type ScenarioResult, sectionView } from "../scenario/run-scenario.ts";
 import type { TestsResult } from "../shards/run-tests.ts";
 import { claimResults } from "./claims.ts";
-import { buildProofLines } from "./proof-lines.ts";
+import { buildProofLines, buildProofSetLines } from "./proof-lines.ts";
 import { redact, secretValues } from "./sanitize.ts";
 import { exitCodes, type ProofResult, resultSchema } from "./types.ts";
-import { decideVerdict, withTests } from "./verdict.ts";
+import { decideVerdict, type VerdictOutcome, withTests } from "./verdict.ts";
 
 /** Where the run came from: the user's checkout, and with --ref the worktree's provenance. */
 export interface Provenance {
@@ -23,18 +23,26 @@ export interface Provenance {
   root: string;
   ref?: string;
   dependencies?: { mode: "own" | "reused" | "installed"; detail: string };
-  /** `--proof FILE`: the proof's absolute path. */
-  proofFile?: string;
   /** The checkout whose installed node_modules a --build links in (the user's, unless --ref installed). */
   modulesRoot?: string;
 }
 
-export interface ResultParts {
+/** One proof of the run: its definition, where it was loaded from, and its module (when found). */
+export interface PartProof {
   definition: ProofDefinition;
+  /** `--proof FILE`: the proof's absolute path. */
+  file?: string;
+  /** What `--proof` said for it: an id, or the file's path. */
+  spec?: string;
+  modulePath: string | undefined;
+}
+
+export interface ResultParts {
+  proofs: PartProof[];
+  /** Proofs `--proof all` left out: this head has no module for them (`<id>: <why>`). */
+  notApplying?: string[];
   provenance: Provenance;
   target: Target;
-  /** The module under test (absolute), when found. */
-  modulePath: string | undefined;
   node: NodeToolchain | undefined;
   tsx: TsxLoader | undefined;
   prepared: PreparedCli | undefined;
@@ -92,21 +100,68 @@ function scenarioOf(
   };
 }
 
-/** Decide the verdict (scenario, then the tests folded in) and build the result with its proof lines. */
+/** Each proof's verdict from its own section of the scenario. */
+function judgeEach(parts: ResultParts) {
+  return parts.proofs.map((proof) => {
+    const section =
+      parts.scenario.sections.find((candidate) => candidate.id === proof.definition.id) ??
+      emptySection(proof.definition.id, "the scenario did not run");
+    const view = sectionView(parts.scenario, section);
+    return { proof, view, outcome: decideVerdict(proof.definition, view) };
+  });
+}
+
+/** Several proofs: holds only when every one holds; cannot-test where one cannot and none fails. */
+function combine(judged: ReturnType<typeof judgeEach>): VerdictOutcome {
+  const named = (verdict: string) =>
+    judged
+      .filter((entry) => entry.outcome.verdict === verdict)
+      .flatMap((entry) => entry.outcome.reasons.map((reason) => `${entry.proof.definition.id}: ${reason}`));
+  const notTested = judged.flatMap((entry) =>
+    entry.outcome.notTested.map((item) => `${entry.proof.definition.id}.${item}`),
+  );
+  const failing = named("fails");
+  const untestable = named("cannot-test");
+  if (failing.length > 0)
+    return { verdict: "fails", reasons: failing, notTested: [...notTested, ...untestable] };
+  if (untestable.length > 0) return { verdict: "cannot-test", reasons: untestable, notTested };
+  const ids = judged.map((entry) => entry.proof.definition.id).join(", ");
+  return { verdict: "holds", reasons: [`every proof holds: ${ids}`], notTested };
+}
+
+function proofOf(parts: ResultParts): ProofResult["proof"] {
+  const [only] = parts.proofs;
+  if (parts.proofs.length === 1 && only) {
+    return {
+      id: only.definition.id,
+      title: only.definition.title,
+      behavior: only.definition.behavior,
+      ...(only.file ? { file: only.file } : {}),
+    };
+  }
+  const ids = parts.proofs.map((proof) => proof.definition.id);
+  const specs = parts.proofs.map((proof) => proof.spec ?? proof.definition.id);
+  return {
+    id: ids.join("+"),
+    title: `${ids.length} relay proofs: ${ids.join(", ")}`,
+    behavior: parts.proofs.map((proof) => `${proof.definition.id}: ${proof.definition.behavior}`).join(" "),
+    specs,
+  };
+}
+
+/** Decide the verdict (each proof, then the tests folded in) and build the result with its proof lines. */
 export function assembleResult(parts: ResultParts): ProofResult {
-  const { definition, provenance, target, node, tsx, scenario, tests } = parts;
-  const scenarioOutcome = decideVerdict(definition, scenario);
+  const { provenance, target, node, tsx, scenario, tests } = parts;
+  const judged = judgeEach(parts);
+  const single = judged.length === 1 ? judged[0] : undefined;
+  const scenarioOutcome = single ? single.outcome : combine(judged);
   const { verdict, reasons, notTested } = withTests(scenarioOutcome, tests);
   const secrets = secretValues();
+  const moduleOf = (proof: PartProof) => proof.modulePath && relative(target.root, proof.modulePath);
   const result: ProofResult = {
     schema: resultSchema,
     kind: "run",
-    proof: {
-      id: definition.id,
-      title: definition.title,
-      behavior: definition.behavior,
-      ...(provenance.proofFile ? { file: provenance.proofFile } : {}),
-    },
+    proof: proofOf(parts),
     environment: {
       os: `${osType()} ${osRelease()}`,
       arch: process.arch,
@@ -118,7 +173,7 @@ export function assembleResult(parts: ResultParts): ProofResult {
       dirty: target.dirty,
       dirtyPaths: target.dirtyPaths,
       ref: provenance.ref,
-      module: parts.modulePath ? relative(target.root, parts.modulePath) : undefined,
+      module: parts.proofs.map(moduleOf).find(Boolean) || undefined,
       worktree: provenance.ref !== undefined,
       dependencies: provenance.dependencies,
     },
@@ -139,21 +194,52 @@ export function assembleResult(parts: ResultParts): ProofResult {
     verdict,
     exitCode: exitCodes[verdict],
     reasons: reasons.map((reason) => redact(reason, secrets)),
-    notTested,
+    notTested: [
+      ...notTested,
+      ...(parts.notApplying ?? []).map(
+        (line) => `proof ${line.replace(": ", " does not apply at this head: ")}`,
+      ),
+    ],
     proofLines: [],
     command: parts.command ?? [],
     startedAt: new Date(provenance.started).toISOString(),
     durationMs: Date.now() - provenance.started,
   };
-  result.claims = claimResults(definition.claims, result.scenario.checks);
+  if (single) {
+    result.claims = claimResults(single.proof.definition.claims, result.scenario.checks);
+  } else {
+    result.proofs = judged.map(({ proof, view, outcome }) => {
+      const own = scenarioOf(view, outcome, secrets);
+      return {
+        proof: {
+          id: proof.definition.id,
+          title: proof.definition.title,
+          behavior: proof.definition.behavior,
+          ...(proof.file ? { file: proof.file } : {}),
+        },
+        module: moduleOf(proof) || undefined,
+        verdict: outcome.verdict,
+        exitCode: exitCodes[outcome.verdict],
+        reasons: own.reasons,
+        notTested: outcome.notTested,
+        info: own.info,
+        checks: own.checks,
+        cannotTest: own.cannotTest,
+        claims: claimResults(proof.definition.claims, own.checks),
+      };
+    });
+    result.claims = result.proofs.flatMap((outcome) =>
+      outcome.claims.map((claim) => ({ ...claim, id: `${outcome.proof.id}.${claim.id}` })),
+    );
+  }
   result.notTested.push(
     ...result.claims
       .filter((claim) => claim.status === "not-tested")
       .map((claim) => `claim "${claim.id}": no passing evidence (${claim.text})`),
   );
-  result.proofLines = buildProofLines(definition, {
-    ...result,
-    tests: tests?.shardCount ? tests : undefined,
-  });
+  const lineSource = { ...result, tests: tests?.shardCount ? tests : undefined };
+  result.proofLines = single
+    ? buildProofLines(single.proof.definition, lineSource)
+    : buildProofSetLines(result.proofs ?? [], lineSource);
   return result;
 }

@@ -17,8 +17,13 @@ export const resultSchema = "relay-proof/result@1";
 export interface ProofResult {
   schema: typeof resultSchema;
   kind: "run";
-  /** `file`: the proof's absolute path when it was loaded with `--proof FILE`. */
-  proof: { id: string; title: string; behavior: string; file?: string };
+  /**
+   * `file`: the proof's absolute path when it was loaded with `--proof FILE`. With several proofs,
+   * `id` joins theirs (`all` for `--proof all`) and `specs` lists what `--proof` said, to load them again.
+   */
+  proof: { id: string; title: string; behavior: string; file?: string; specs?: string[] };
+  /** With several proofs (`--proof` repeated, or `all`): each one's own verdict and lines. */
+  proofs?: ProofOutcome[];
   /** Where it ran, for "Real environment tested". */
   environment: { os: string; arch: string; packageManager: string | undefined };
   target: {
@@ -94,6 +99,21 @@ export interface ProofResult {
   command: string[];
   startedAt: string;
   durationMs: number;
+}
+
+/** One proof of a run with several: its verdict from its own lines (the tests are the run's). */
+export interface ProofOutcome {
+  proof: { id: string; title: string; behavior: string; file?: string };
+  /** Its module, relative to the checkout; undefined when this head has none. */
+  module: string | undefined;
+  verdict: Verdict;
+  exitCode: (typeof exitCodes)[Verdict];
+  reasons: string[];
+  notTested: string[];
+  info: Record<string, string>;
+  checks: CheckResult[];
+  cannotTest: string | undefined;
+  claims: ClaimResult[];
 }
 
 export type CompareVerdict = "fix-verified" | "not-verified" | "cannot-test";

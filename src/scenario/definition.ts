@@ -94,6 +94,11 @@ export interface ProofDefinition {
   behavior: string;
   /** Module paths relative to the repo root, first existing one wins. */
   module: { candidates: readonly string[] };
+  /**
+   * Other files whose change this proof evidences (beyond the module and its `<name>-*` siblings),
+   * for `relay-proof proofs --changed BASE`.
+   */
+  files?: readonly string[];
   /** What the fix claims, each with the checks that evidence it: the reports' "Claims" table. */
   claims?: readonly ProofClaim[];
   /** Keys of checks that must be reported; a missing one makes the run `cannot-test`. */

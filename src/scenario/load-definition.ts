@@ -32,6 +32,41 @@ export function listProofs(): string[] {
 
 const typeScript = /\.[cm]?ts$/;
 
+/** `all`: every proof in proofs/ that applies to the head (its module exists there). */
+export const allProofs = "all";
+
+/**
+ * Load the proofs `--proof` names (repeatable; `all` for every proof in proofs/), each once, in the
+ * order given. `fromAll` marks the ones `all` brought in: a head without their module skips them.
+ */
+export async function loadDefinitions(
+  specs: readonly string[],
+  cwd = process.cwd(),
+): Promise<(LoadedDefinition & { fromAll: boolean })[]> {
+  const loaded: (LoadedDefinition & { fromAll: boolean })[] = [];
+  const wanted = specs.length > 0 ? specs : ["native-hook-relay"];
+  for (const spec of wanted) {
+    // The default proof first: the family's proofs assume nothing of it, but a reader looks there first.
+    const expanded =
+      spec === allProofs
+        ? listProofs().sort((x, y) => Number(y === "native-hook-relay") - Number(x === "native-hook-relay"))
+        : [spec];
+    for (const one of expanded) {
+      const definition = await loadDefinition(one, cwd);
+      const twin = loaded.find((entry) => entry.definition.id === definition.definition.id);
+      if (twin && twin.url !== definition.url) {
+        throw relayProofError(
+          "BAD_PROOF",
+          `two proofs share the id "${definition.definition.id}" (${twin.spec} and ${definition.spec})`,
+          "give each proof its own id",
+        );
+      }
+      if (!twin) loaded.push({ ...definition, fromAll: spec === allProofs });
+    }
+  }
+  return loaded;
+}
+
 /** `--proof` names a file (anything with a slash or a script extension), else an id from proofs/. */
 export function isProofPath(spec: string): boolean {
   return /[/\\]/.test(spec) || /\.[cm]?[jt]s$/.test(spec);
@@ -49,7 +84,7 @@ export async function loadDefinition(spec: string, cwd = process.cwd()): Promise
     throw relayProofError(
       "UNKNOWN_PROOF",
       `unknown proof "${spec}"`,
-      `choose one of: ${listProofs().join(", ")}, or pass a proof file (--proof ./my-proof.ts)`,
+      `choose one of: ${listProofs().join(", ")} (or all), or pass a proof file (--proof ./my-proof.ts)`,
     );
   }
   const url = pathToFileURL(file).href;
@@ -131,6 +166,8 @@ export function shapeProblem(value: unknown): string | undefined {
   if (!isStringArray(proof.summaryInfo)) return "summaryInfo must be an array of info keys (may be empty)";
   if (!isStringArray(proof.tests)) return "tests must be an array of test files (may be empty)";
   if (typeof proof.scenario !== "function") return "scenario must be a function (ctx) => Promise<void>";
+  if (proof.files !== undefined && !isStringArray(proof.files))
+    return "files must be an array of paths relative to the repo root";
   if (proof.claims !== undefined) {
     const claims = proof.claims;
     const isClaim = (claim: unknown) => {

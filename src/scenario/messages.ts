@@ -2,10 +2,17 @@
 
 import type { CheckSpec, CheckStatus, CliInfo } from "./definition.ts";
 
-export interface ChildConfig {
+/** One proof the child runs: its definition and the module it proves. */
+export interface ChildProof {
+  id: string;
   definitionUrl: string;
-  repoRoot: string;
   modulePath: string;
+}
+
+export interface ChildConfig {
+  /** The proofs to run, in order, in this one child: they share its import of the module closure. */
+  proofs: ChildProof[];
+  repoRoot: string;
   tmpDir: string;
   /** Per-check timeout for shell commands the scenario runs. */
   shellTimeoutMs: number;
@@ -19,20 +26,23 @@ export interface ChildConfig {
 
 export const childConfigEnv = "RELAY_PROOF_CHILD_CONFIG";
 
+/** Every message about one proof names it (`proof`, its id); hello and done are the child's. */
 export type ChildMessage =
   | { type: "hello"; node: string; pid: number }
-  | { type: "info"; key: string; value: string }
-  | { type: "check-start"; key: string }
+  | { type: "info"; proof: string; key: string; value: string }
+  | { type: "check-start"; proof: string; key: string }
   | ({
       type: "check";
+      proof: string;
       status: CheckStatus;
       value: string;
       detail?: string;
       ran?: string;
       durationMs: number;
     } & CheckSpec)
-  | { type: "cannot-test"; reason: string }
-  | { type: "error"; message: string; stack?: string }
+  | { type: "cannot-test"; proof: string; reason: string }
+  | { type: "error"; proof: string; message: string; stack?: string }
+  | { type: "proof-done"; proof: string }
   | { type: "done"; activeResources: string[]; leftoverShellProcesses: number };
 
 export function isChildMessage(value: unknown): value is ChildMessage {

@@ -5,7 +5,13 @@ import { loaderCacheNames } from "../checkout/loader-cache.ts";
 import { spawnGroup } from "../process/spawn-group.ts";
 import { makeTargetSandbox } from "../process/target-sandbox.ts";
 import type { CheckSpec, CheckStatus, CliInfo } from "./definition.ts";
-import { type ChildConfig, type ChildMessage, childConfigEnv, isChildMessage } from "./messages.ts";
+import {
+  type ChildConfig,
+  type ChildMessage,
+  type ChildProof,
+  childConfigEnv,
+  isChildMessage,
+} from "./messages.ts";
 import { siblingModule } from "./sibling.ts";
 
 export interface CheckResult extends CheckSpec {
@@ -16,7 +22,24 @@ export interface CheckResult extends CheckSpec {
   durationMs: number;
 }
 
-/** Everything the child reported, plus how it ended. The same shape whether it passed, failed or crashed. */
+/** What the child reported about one proof. */
+export interface ProofSection {
+  id: string;
+  info: Record<string, string>;
+  checks: CheckResult[];
+  cannotTest: string | undefined;
+  harnessError: string | undefined;
+  /** The proof's scenario (and its teardown) ran to its end. */
+  completed: boolean;
+  /** The check that was running when the child stopped early. */
+  interruptedDuring: string | undefined;
+}
+
+/**
+ * Everything the child reported, plus how it ended. The same shape whether it passed, failed or
+ * crashed. `info`, `checks`, `cannotTest` and `harnessError` are the one proof's; with several, each
+ * proof's section is in `sections` and the top-level lists hold them all, keys prefixed `<id>.`.
+ */
 export interface ScenarioResult {
   node: string | undefined;
   info: Record<string, string>;
@@ -35,6 +58,7 @@ export interface ScenarioResult {
   stdout: string;
   stderr: string;
   durationMs: number;
+  sections: ProofSection[];
 }
 
 /** A scenario that has reported nothing yet (or never ran, with `cannotTest` set). */
@@ -55,13 +79,82 @@ export function emptyScenarioResult(cannotTest?: string): ScenarioResult {
     stdout: "",
     stderr: "",
     durationMs: 0,
+    sections: [],
+  };
+}
+
+export function emptySection(id: string, cannotTest?: string): ProofSection {
+  return {
+    id,
+    info: {},
+    checks: [],
+    cannotTest,
+    harnessError: undefined,
+    completed: cannotTest !== undefined,
+    interruptedDuring: undefined,
+  };
+}
+
+/**
+ * One proof's part of a run, as a scenario result of its own. A proof that ran to its end stands
+ * even when the child died later, in another proof; one that did not shares the child's fate.
+ */
+export function sectionView(result: ScenarioResult, section: ProofSection): ScenarioResult {
+  const done = section.completed;
+  return {
+    ...result,
+    info: section.info,
+    checks: section.checks,
+    cannotTest: section.cannotTest,
+    harnessError: section.harnessError,
+    completed: done || result.completed,
+    timedOut: !done && result.timedOut,
+    interruptedDuring: section.interruptedDuring,
+    sections: [section],
+  };
+}
+
+/**
+ * The scenario with its top-level lists filled: the one proof's as they are, or every proof's with
+ * keys prefixed by its id (`cannotTest` only when no proof could be tested).
+ */
+export function foldSections(result: ScenarioResult): ScenarioResult {
+  const [only] = result.sections;
+  if (result.sections.length === 1 && only) {
+    return {
+      ...result,
+      info: only.info,
+      checks: only.checks,
+      cannotTest: result.cannotTest ?? only.cannotTest,
+      harnessError: only.harnessError,
+      interruptedDuring: only.interruptedDuring,
+    };
+  }
+  const info: Record<string, string> = {};
+  const checks: CheckResult[] = [];
+  for (const section of result.sections) {
+    for (const [key, value] of Object.entries(section.info)) info[`${section.id}.${key}`] = value;
+    checks.push(...section.checks.map((check) => ({ ...check, key: `${section.id}.${check.key}` })));
+  }
+  const interrupted = result.sections.find((section) => section.interruptedDuring);
+  const untestable = result.sections.filter((section) => section.cannotTest !== undefined);
+  const none = untestable.length === result.sections.length && untestable.length > 0;
+  return {
+    ...result,
+    info,
+    checks,
+    cannotTest:
+      result.cannotTest ??
+      (none ? untestable.map((section) => `${section.id}: ${section.cannotTest}`).join("; ") : undefined),
+    harnessError: undefined,
+    interruptedDuring: interrupted && `${interrupted.id}.${interrupted.interruptedDuring}`,
   };
 }
 
 export interface RunScenarioOptions {
-  definitionUrl: string;
+  /** The proofs to run in this one child, in order, each with its definition and module. */
+  proofs: ChildProof[];
   repoRoot: string;
-  modulePath: string;
   nodePath: string;
   tsxLoaderUrl: string;
   timeoutMs: number;
@@ -108,9 +201,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
     const loaders = options.loaderCacheDir;
     if (loaders) for (const name of loaderCacheNames) linkCache(tmp, name, join(loaders, name));
     const config: ChildConfig = {
-      definitionUrl: options.definitionUrl,
+      proofs: options.proofs,
       repoRoot: options.repoRoot,
-      modulePath: options.modulePath,
       tmpDir: tmp,
       shellTimeoutMs: Math.max(1000, options.timeoutMs - 1000),
       commandTimeoutMs: options.commandTimeoutMs,
@@ -119,31 +211,38 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
     };
     const tsconfig = join(options.repoRoot, "tsconfig.json");
     const result = emptyScenarioResult();
-    let running: string | undefined;
+    result.sections = options.proofs.map((proof) => emptySection(proof.id));
+    const sectionOf = (id: string) => result.sections.find((section) => section.id === id);
     const onMessage = (raw: unknown) => {
       if (!isChildMessage(raw)) return;
       const message = raw;
+      const section = "proof" in message ? sectionOf(message.proof) : undefined;
       switch (message.type) {
         case "hello":
           result.node = message.node;
           break;
         case "info":
-          result.info[message.key] = message.value;
+          if (section) section.info[message.key] = message.value;
           break;
         case "check-start":
-          running = message.key;
+          if (section) section.interruptedDuring = message.key;
           break;
         case "check": {
-          running = undefined;
-          const { type: _type, ...check } = message;
-          result.checks.push(check);
+          const { type: _type, proof: _proof, ...check } = message;
+          if (section) {
+            section.interruptedDuring = undefined;
+            section.checks.push(check);
+          }
           break;
         }
         case "cannot-test":
-          result.cannotTest = message.reason;
+          if (section) section.cannotTest = message.reason;
           break;
         case "error":
-          result.harnessError = message.message;
+          if (section) section.harnessError = message.message;
+          break;
+        case "proof-done":
+          if (section) section.completed = true;
           break;
         case "done":
           result.completed = true;
@@ -176,7 +275,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
     result.stdout = child.stdout;
     result.stderr = child.spawnError ? `${child.stderr}\n${child.spawnError}` : child.stderr;
     result.durationMs = child.durationMs;
-    if (!result.completed) result.interruptedDuring = running;
+    for (const section of result.sections) if (section.completed) section.interruptedDuring = undefined;
     return result;
   } finally {
     sandbox.remove();

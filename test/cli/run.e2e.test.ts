@@ -176,7 +176,7 @@ describe("relay-proof usage errors", () => {
     ],
     [
       ["run", "--proof", "nope"],
-      /^relay-proof: unknown proof "nope" \(choose one of: native-hook-relay, or pass a proof file \(--proof \.\/my-proof\.ts\)\)$/,
+      /^relay-proof: unknown proof "nope" \(choose one of: dead-records, grace-window, invocation-history, native-hook-relay, overlapping-runs, relay-expiry, unregister-race \(or all\), or pass a proof file \(--proof \.\/my-proof\.ts\)\)$/,
     ],
   ])("%j exits 2 with one line naming the fix", async (args, message) => {
     const result = await run(args);

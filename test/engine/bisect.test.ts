@@ -201,18 +201,22 @@ describe("k-ary and binary bisect agree on every fixture history", () => {
     ],
   ];
 
-  it.each(histories)("%s", async (_, make) => {
-    const { options, expected } = make();
-    const kary = await bisectProof({ ...options, strategy: "kary", jobs: 2 });
-    const binary = await bisectProof({ ...options, strategy: "binary", jobs: 1 });
-    expect(kary.strategy).toBe("kary");
-    expect(binary.strategy).toBe("binary");
-    expect({ first: kary.first, candidates: kary.candidates, verdict: kary.verdict }).toEqual({
-      first: binary.first,
-      candidates: binary.candidates,
-      verdict: binary.verdict,
-    });
-    expect(kary.candidates).toEqual(expected);
-    // Two whole bisects of a long history, each step a full scenario: minutes on a loaded machine.
-  }, 180_000);
+  it.each(histories)(
+    "%s",
+    async (_, make) => {
+      const { options, expected } = make();
+      const kary = await bisectProof({ ...options, strategy: "kary", jobs: 2 });
+      const binary = await bisectProof({ ...options, strategy: "binary", jobs: 1 });
+      expect(kary.strategy).toBe("kary");
+      expect(binary.strategy).toBe("binary");
+      expect({ first: kary.first, candidates: kary.candidates, verdict: kary.verdict }).toEqual({
+        first: binary.first,
+        candidates: binary.candidates,
+        verdict: binary.verdict,
+      });
+      expect(kary.candidates).toEqual(expected);
+      // Two whole bisects of a long history, each step a full scenario: minutes on a loaded machine.
+    },
+    180_000,
+  );
 });

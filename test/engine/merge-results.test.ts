@@ -5,12 +5,12 @@ import { mergeResults } from "../../src/engine/merge-results.ts";
 import { runProof } from "../../src/engine/run-proof.ts";
 import { fixtureRepo, tempDir } from "../helpers/fixture-repo.ts";
 
-async function shardResults(count: number) {
+async function shardResults(count: number, proof?: string[]) {
   const repo = fixtureRepo();
   const dir = tempDir();
   const files: string[] = [];
   for (let index = 1; index <= count; index++) {
-    const result = await runProof({ repo: repo.root, tests: { shardIndex: { index, count } } });
+    const result = await runProof({ repo: repo.root, proof, tests: { shardIndex: { index, count } } });
     const file = join(dir, `shard-${index}.json`);
     writeFileSync(file, JSON.stringify(result));
     files.push(file);
@@ -30,6 +30,23 @@ describe("mergeResults", () => {
     expect(merged.tests?.shards.map((shard) => shard.index)).toEqual([1, 2]);
     expect(merged.proofLines.slice(-2)).toEqual(["[proof] tests=10/10 shards=2", "[proof] verdict=holds"]);
     expect(merged.proofLines).toContain(`[proof] head=${repo.head}`);
+  });
+
+  it("merges the shards of a run of several proofs, keeping each proof's verdict line", async () => {
+    const { repo, files } = await shardResults(2, ["native-hook-relay", "grace-window"]);
+    const merged = await mergeResults(files);
+    expect(merged.verdict).toBe("holds");
+    expect(merged.proofs?.map((outcome) => [outcome.proof.id, outcome.verdict])).toEqual([
+      ["native-hook-relay", "holds"],
+      ["grace-window", "holds"],
+    ]);
+    expect(merged.proofLines.slice(-5)).toEqual([
+      `[proof] head=${repo.head}`,
+      "[proof] native-hook-relay=holds",
+      "[proof] grace-window=holds",
+      "[proof] tests=10/10 shards=2",
+      "[proof] verdict=holds",
+    ]);
   });
 
   it("never passes with a shard missing", async () => {

@@ -12,12 +12,16 @@ describe("mutation check: every broken fixture relay is caught", () => {
     expect(Object.keys(mutants).sort()).toEqual([...broken].sort());
   });
 
-  const cases = Object.entries(mutants).map(([variant, defect]) => ({ variant, defect, key: defect.key }));
+  const cases = Object.entries(mutants).map(([variant, defect]) => ({
+    variant,
+    defect,
+    key: `${defect.proof ?? "native-hook-relay"}: ${defect.key}`,
+  }));
   it.concurrent.each(cases)(
     "$variant fails, and its $key line names the defect",
     async ({ variant, defect }) => {
       const repo = fixtureRepo({ variant: variant as Variant });
-      const result = await runProof({ repo: repo.root, tests: false });
+      const result = await runProof({ repo: repo.root, tests: false, proof: defect.proof });
       expect(result.verdict).toBe("fails");
       const check = result.scenario.checks.find((c) => c.key === defect.key);
       expect(check?.status).toMatch(/^(fail|unsupported)$/);

@@ -12,7 +12,7 @@ export async function bisectCommand(args: string[], io: CommandIo): Promise<Comm
     repo: { type: "string" },
     good: { type: "string" },
     bad: { type: "string" },
-    proof: { type: "string" },
+    proof: { type: "string", multiple: true },
     module: { type: "string" },
     node: { type: "string" },
     ...passEnvFlag,
@@ -45,7 +45,7 @@ export async function bisectCommand(args: string[], io: CommandIo): Promise<Comm
     repo: values.repo ?? process.cwd(),
     good: values.good,
     bad: values.bad,
-    proof: values.proof,
+    proof: oneProof(values.proof),
     module: values.module,
     node: values.node,
     passEnv: values["pass-env"],
@@ -60,6 +60,18 @@ export async function bisectCommand(args: string[], io: CommandIo): Promise<Comm
     signal: io.signal,
   });
   return emitReport(result, values, io);
+}
+
+/** bisect follows one proof: `--proof` once at most. */
+function oneProof(proofs: string[] | undefined): string | undefined {
+  if ((proofs?.length ?? 0) > 1) {
+    throw relayProofError(
+      "USAGE",
+      `bisect follows one proof, got --proof ${proofs?.join(", --proof ")}`,
+      "bisect each proof on its own: relay-proof bisect --proof ID ...",
+    );
+  }
+  return proofs?.[0];
 }
 
 /**

@@ -11,7 +11,7 @@ export async function compareCommand(args: string[], io: CommandIo): Promise<Com
     repo: { type: "string" },
     base: { type: "string" },
     head: { type: "string" },
-    proof: { type: "string" },
+    proof: { type: "string", multiple: true },
     module: { type: "string" },
     node: { type: "string" },
     ...passEnvFlag,

@@ -13,7 +13,7 @@ export async function runCommand(args: string[], io: CommandIo): Promise<Command
     repo: { type: "string" },
     ref: { type: "string" },
     install: { type: "boolean", default: true },
-    proof: { type: "string" },
+    proof: { type: "string", multiple: true },
     module: { type: "string" },
     node: { type: "string" },
     ...passEnvFlag,

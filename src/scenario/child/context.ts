@@ -3,7 +3,7 @@ import { isAbsolute, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { spawnGroup } from "../../process/spawn-group.ts";
 import type { CheckOutcome, CheckSpec, ScenarioContext, ShellResult } from "../definition.ts";
-import type { ChildConfig, ChildMessage } from "../messages.ts";
+import type { ChildConfig, ChildMessage, ChildProof } from "../messages.ts";
 
 const cannotTestBrand = Symbol.for("relay-proof.cannot-test");
 
@@ -21,16 +21,20 @@ export interface ChildContext extends ScenarioContext {
   leftoverShellProcesses(): number;
 }
 
-export function createContext(config: ChildConfig, send: (message: ChildMessage) => void): ChildContext {
+export function createContext(
+  config: ChildConfig,
+  proof: ChildProof,
+  send: (message: ChildMessage) => void,
+): ChildContext {
   const teardownTasks: (() => unknown)[] = [];
   let leftovers = 0;
   return {
     repoRoot: config.repoRoot,
-    modulePath: config.modulePath,
+    modulePath: proof.modulePath,
     tmpDir: config.tmpDir,
     cli: config.cli,
     commandTimeoutMs: config.commandTimeoutMs,
-    async load(instance, path = config.modulePath) {
+    async load(instance, path = proof.modulePath) {
       const absolute = isAbsolute(path) ? path : join(config.repoRoot, path);
       // A distinct query string makes the ESM loader create a distinct module instance.
       const url = `${pathToFileURL(absolute).href}?relay-proof-instance=${encodeURIComponent(instance)}`;
@@ -41,20 +45,27 @@ export function createContext(config: ChildConfig, send: (message: ChildMessage)
       return existsSync(absolute) ? absolute : undefined;
     },
     info(key, value) {
-      send({ type: "info", key, value });
+      send({ type: "info", proof: proof.id, key, value });
     },
     async check(spec: CheckSpec, run: () => Promise<CheckOutcome>) {
-      send({ type: "check-start", key: spec.key });
+      send({ type: "check-start", proof: proof.id, key: spec.key });
       const started = performance.now();
       try {
         const outcome = await run();
-        send({ type: "check", ...spec, ...outcome, durationMs: Math.round(performance.now() - started) });
+        send({
+          type: "check",
+          proof: proof.id,
+          ...spec,
+          ...outcome,
+          durationMs: Math.round(performance.now() - started),
+        });
         return outcome;
       } catch (error) {
         if (isCannotTest(error)) throw error;
         const message = error instanceof Error ? error.message : String(error);
         send({
           type: "check",
+          proof: proof.id,
           ...spec,
           status: "error",
           value: `harness-error:${message}`,

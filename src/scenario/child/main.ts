@@ -33,27 +33,34 @@ async function main(): Promise<void> {
     ? await startChildCoverage(config.coverage.dir, config.coverage.files)
     : undefined;
   void send({ type: "hello", node: process.version, pid: process.pid });
-  const context = createContext(config, (message) => void send(message));
-  try {
-    const definition = defaultExport(await import(config.definitionUrl)) as ProofDefinition;
-    await definition.scenario(context);
-  } catch (error) {
-    if (isCannotTest(error)) {
-      void send({ type: "cannot-test", reason: error.reason });
-    } else {
-      const err = error instanceof Error ? error : new Error(String(error));
-      void send({ type: "error", message: err.message, stack: err.stack });
+  let leftoverShellProcesses = 0;
+  // One proof after another, each with its own context (and teardown); the module instances they
+  // load ("a", "b") are the same ones, so the module closure is imported once.
+  for (const proof of config.proofs) {
+    const context = createContext(config, proof, (message) => void send(message));
+    try {
+      const definition = defaultExport(await import(proof.definitionUrl)) as ProofDefinition;
+      await definition.scenario(context);
+    } catch (error) {
+      if (isCannotTest(error)) {
+        void send({ type: "cannot-test", proof: proof.id, reason: error.reason });
+      } else {
+        const err = error instanceof Error ? error : new Error(String(error));
+        void send({ type: "error", proof: proof.id, message: err.message, stack: err.stack });
+      }
+    } finally {
+      await context.teardown();
+      leftoverShellProcesses += context.leftoverShellProcesses();
     }
-  } finally {
-    await context.teardown();
-    await coverage?.write().catch(() => {
-      // coverage is evidence about the proof: without it the lines count as not run, never as run
-    });
+    void send({ type: "proof-done", proof: proof.id });
   }
+  await coverage?.write().catch(() => {
+    // coverage is evidence about the proof: without it the lines count as not run, never as run
+  });
   const activeResources = process
     .getActiveResourcesInfo()
     .filter((name) => name !== "PipeWrap" && name !== "TTYWrap");
-  await send({ type: "done", activeResources, leftoverShellProcesses: context.leftoverShellProcesses() });
+  await send({ type: "done", activeResources, leftoverShellProcesses });
   // The target may keep keep-alive sockets or timers; the report is complete, so stop here.
   process.exit(0);
 }
