@@ -17,9 +17,11 @@ async function scenario(ctx: ScenarioContext): Promise<void> {
     const value = list?.({});
     return (Array.isArray(value) ? value : []) as { relayId?: unknown; toolUseId?: unknown }[];
   };
-  const relayId = freshId("history");
-  const registered = await relay.register(relay.a, { relayId, runId: `${relayId}-run` });
+  const requested = freshId("history");
+  const registered = await relay.register(relay.a, { relayId: requested, runId: `${requested}-run` });
   if ("error" in registered) ctx.cannotTest(`registerNativeHookRelay threw: ${registered.error}`);
+  // The id the head really gave (V0 heads ignore the requested one).
+  const relayId = registered.relayId;
   const why = list
     ? undefined
     : "no testing.getNativeHookRelayInvocationsForTests: the history cannot be read";

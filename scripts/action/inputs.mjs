@@ -100,6 +100,7 @@ export function readInputs(env = process.env, cwd = process.cwd()) {
       : shardIndex
         ? `relay-proof-shard-${shardIndex.index}-of-${shardIndex.count}`
         : "relay-proof";
+  const proofs = proofsOf(text(env, "PROOFS"), base, mode);
   const artifactName = text(env, "ARTIFACT_NAME") || defaultName;
   if (!/^[A-Za-z0-9._-]+$/.test(artifactName)) {
     throw new ActionInputError(
@@ -121,7 +122,30 @@ export function readInputs(env = process.env, cwd = process.cwd()) {
     extraArgs: splitArgs(env.INPUT_EXTRA_ARGS ?? ""),
     install: flag(env, "INSTALL", true),
     artifactName,
+    proofs,
   };
+}
+
+/**
+ * Which proofs: "" (the default proof), "all", "changed" (the proofs whose files the change since
+ * base touches: `relay-proof proofs --changed`, resolved when the step runs), or ids.
+ */
+function proofsOf(value, base, mode) {
+  if (value === "") return { kind: "default", ids: [] };
+  if (value === "all") return { kind: "all", ids: ["all"] };
+  if (value === "changed") {
+    if (base === "")
+      throw new ActionInputError("input proofs: changed needs base (the change is base..head)");
+    if (mode === "merge")
+      throw new ActionInputError("input proofs belongs to a run or a compare, not to merge");
+    return { kind: "changed", ids: [] };
+  }
+  const ids = value.split(/[\s,]+/).filter(Boolean);
+  for (const id of ids) {
+    if (!/^[a-z0-9][a-z0-9.-]*$/.test(id))
+      throw new ActionInputError(`input proofs names proof ids (or all, changed); "${id}" is not one`);
+  }
+  return { kind: "list", ids };
 }
 
 /**
@@ -129,10 +153,11 @@ export function readInputs(env = process.env, cwd = process.cwd()) {
  * only when asked for. Coverage of the change is on by default: `run --coverage`; compare measures it
  * unless `--no-coverage`.
  */
-export function relayProofArgs(plan, shardResults = [], blobDir) {
+export function relayProofArgs(plan, shardResults = [], blobDir, proofIds = plan.proofs?.ids ?? []) {
   const shared = [
     ...(plan.build ? ["--build"] : []),
     ...plan.passEnv.flatMap((name) => ["--pass-env", name]),
+    ...proofIds.flatMap((id) => ["--proof", id]),
   ];
   if (plan.mode === "merge") {
     return [

@@ -4,7 +4,7 @@
 // and sets the outputs. It exits 0 even when the proof fails, so the artifacts are uploaded first;
 // the action's last step exits with relay-proof's code. relay-proof itself writes the job summary and
 // the ::error annotations (GITHUB_ACTIONS=true).
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -73,8 +73,29 @@ if (plan.mode === "merge") {
   mkdirSync(blobDir, { recursive: true });
 }
 
+/** `proofs: changed`: the proofs whose files base..head touches (none: the default proof). */
+function changedProofs() {
+  if (plan.proofs?.kind !== "changed") return undefined;
+  const listed = spawnSync(
+    process.execPath,
+    [bin, "proofs", "--changed", plan.base, "--ids", "--repo", plan.workingDirectory],
+    {
+      encoding: "utf8",
+    },
+  );
+  if (listed.status !== 0) {
+    console.log(errorAnnotation(`input proofs: changed: ${listed.stderr.trim()}`));
+    finish(2, "usage-error");
+  }
+  const ids = listed.stdout.split("\n").filter(Boolean);
+  console.log(
+    `relay-proof action: the change since ${plan.base} needs ${ids.length > 0 ? ids.join(", ") : "no proof of its own; running the default proof"}`,
+  );
+  return ids;
+}
+
 const args = [
-  ...relayProofArgs(plan, shardResults, blobDir),
+  ...relayProofArgs(plan, shardResults, blobDir, changedProofs()),
   "--json-out",
   out.json,
   "--markdown-out",

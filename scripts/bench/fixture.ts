@@ -112,6 +112,12 @@ export function fixtureRows(projectRoot: string, bin: string, runs: number): Row
         1.1,
       ),
       sideBySide(
+        "proof family: run --proof all --no-tests vs run --no-tests (on a fixture the import is cheap, so this is the family's own cost)",
+        at([node, bin, "run", "--no-tests", "--quiet", "--proof", "all"]),
+        at([node, bin, "run", "--no-tests", "--quiet"]),
+        runs,
+      ),
+      sideBySide(
         "focused tests: relay-proof shards vs owning configs by hand",
         at(testsStage),
         at(["/bin/sh", "-c", owning]),

@@ -148,6 +148,13 @@ export function realCheckoutFigures(options: {
       runs,
     ),
     sideBySide(
+      "proof family: run --proof all --no-tests (every proof, one child) vs run --no-tests (the default proof)",
+      at([node, bin, "run", "--repo", repo, "--no-tests", "--quiet", "--proof", "all"]),
+      at([node, bin, "run", "--repo", repo, "--no-tests", "--quiet"]),
+      runs,
+      1.3,
+    ),
+    sideBySide(
       "scenario: relay-proof run --no-tests vs PR-style script (two instances, direct path only)",
       at([node, bin, "run", "--repo", repo, "--no-tests", "--quiet"]),
       at([...hand, "--direct-only"]),

@@ -126,6 +126,23 @@ describe("action.yml run step by step (the shell GitHub runs, not GitHub)", () =
     expect(lastStep(run)).toEqual(["Exit with relay-proof's exit code", 0, "", ""]);
   });
 
+  it("proofs: changed runs the proofs whose files the change touches", async () => {
+    const { repo, commits } = fixHistory();
+    const base = commits["relay: stable ids and a bridge (v1, the bug)"] as string;
+    const run = await runActionLocally(
+      { base, tests: "false", install: "false", coverage: "false", proofs: "changed" },
+      { workspace: repo.root },
+    );
+    const prove = run.step("prove");
+    expect(prove.stdout).toContain(
+      `relay-proof action: the change since ${base} needs dead-records, grace-window, invocation-history, native-hook-relay, overlapping-runs, relay-expiry, unregister-race`,
+    );
+    expect(prove.stderr).toContain("--proof native-hook-relay --proof overlapping-runs");
+    // The fixed head evicts on replacement: the overlapping-runs proof fails there, so the set does.
+    expect(proofLines(prove.stdout).get("overlapping-runs")).toBe("fails");
+    expect(run.outputs.verdict).toBe("not-verified");
+  });
+
   it("runs two shards as a matrix would and merges their results and blobs into one verdict", async () => {
     const repo = fixtureRepo({ variant: "v2-correct" });
     const downloads = tempDir("relay-proof-downloads-");
@@ -211,6 +228,8 @@ describe("action.yml run step by step (the shell GitHub runs, not GitHub)", () =
         "inputs shards and shard-index belong to a run, not to compare (compare proves base and head whole)",
       ],
       [{ tests: "yes" }, 'input tests must be true or false, got "yes"'],
+      [{ proofs: "changed" }, "input proofs: changed needs base (the change is base..head)"],
+      [{ proofs: "Bad Id" }, 'input proofs names proof ids (or all, changed); "Bad" is not one'],
     ] as const;
     for (const [inputs, message] of cases) {
       const run = await runActionLocally(inputs, { workspace: repo.root });
