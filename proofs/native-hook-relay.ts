@@ -11,18 +11,14 @@ import { openGateway } from "./relay/gateway.ts";
 import { hookCommands } from "./relay/hook-command.ts";
 import { checkOneRegistry } from "./relay/one-registry.ts";
 import { preToolUse } from "./relay/payloads.ts";
-import { describeState, detectShape, openRelay } from "./relay/relay.ts";
+import { describeState, openWithFirstRegistration } from "./relay/relay.ts";
 import { checkReplacement } from "./relay/replacement.ts";
 
 const modulePath = "src/agents/harness/native-hook-relay.ts";
 const paths = (key: string) => [key, `${key}.bridge`, `${key}.command`, `${key}.gateway`];
 
 async function scenario(ctx: ScenarioContext): Promise<void> {
-  const relay = await openRelay(ctx);
-  const requestedId = `relay-proof-${Math.random().toString(36).slice(2, 10)}`;
-  const first = await relay.register(relay.a, { relayId: requestedId, runId: "relay-proof-run-1" });
-  if ("error" in first) ctx.cannotTest(`registerNativeHookRelay threw: ${first.error}`);
-  const shape = detectShape(first, requestedId, relay.clientFile);
+  const { relay, first, shape } = await openWithFirstRegistration(ctx);
   ctx.info("api", shape);
   ctx.info("state", describeState());
   ctx.info("bridge", relay.b.bridge ? "exported" : "absent");

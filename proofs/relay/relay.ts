@@ -171,6 +171,20 @@ export async function openRelay(ctx: ScenarioContext): Promise<Relay> {
   };
 }
 
+/**
+ * Open the relay and register the proof's first relay through A under a stable id: what the head's
+ * API shape is follows from what that registration gave back.
+ */
+export async function openWithFirstRegistration(
+  ctx: ScenarioContext,
+): Promise<{ relay: Relay; first: Registered; shape: Shape }> {
+  const relay = await openRelay(ctx);
+  const requestedId = `relay-proof-${Math.random().toString(36).slice(2, 10)}`;
+  const first = await relay.register(relay.a, { relayId: requestedId, runId: "relay-proof-run-1" });
+  if ("error" in first) ctx.cannotTest(`registerNativeHookRelay threw: ${first.error}`);
+  return { relay, first, shape: detectShape(first, requestedId, relay.clientFile) };
+}
+
 /** The direct in-process invoke's parameters; with a generation, the generation is required. */
 export function invokeParams(
   relayId: string,

@@ -6,16 +6,12 @@ import { openGateway } from "../../proofs/relay/gateway.ts";
 import { hookCommands } from "../../proofs/relay/hook-command.ts";
 import { checkOneRegistry } from "../../proofs/relay/one-registry.ts";
 import { preToolUse } from "../../proofs/relay/payloads.ts";
-import { detectShape, openRelay } from "../../proofs/relay/relay.ts";
+import { openWithFirstRegistration } from "../../proofs/relay/relay.ts";
 import { checkReplacement } from "../../proofs/relay/replacement.ts";
 import { defineProof, type ScenarioContext } from "../../src/scenario/definition.ts";
 
 async function scenario(ctx: ScenarioContext): Promise<void> {
-  const relay = await openRelay(ctx);
-  const requestedId = `relay-proof-${Math.random().toString(36).slice(2, 10)}`;
-  const first = await relay.register(relay.a, { relayId: requestedId, runId: "relay-proof-run-1" });
-  if ("error" in first) ctx.cannotTest(`registerNativeHookRelay threw: ${first.error}`);
-  const shape = detectShape(first, requestedId, relay.clientFile);
+  const { relay, first, shape } = await openWithFirstRegistration(ctx);
   const paths = {
     relay,
     gateway: await openGateway(ctx),
