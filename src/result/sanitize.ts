@@ -38,3 +38,22 @@ export function redact(text: string, secrets: readonly string[] = secretValues()
   for (const secret of secrets) out = out.split(secret).join("[redacted]");
   return out;
 }
+
+const unprintable =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping control characters is the point
+  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffd\ud800-\udfff]/gu;
+
+/**
+ * Text for a one-line error message: every control, format or invalid character (a binary file's
+ * bytes, ANSI, a newline) shown as an escape (`\x1b`, `\u200b`), never echoed; bounded length.
+ */
+export function printable(text: string, maxLength = 200): string {
+  const escaped = text.replace(unprintable, (char) => {
+    const code = char.codePointAt(0) ?? 0;
+    return code <= 0xff
+      ? `\\x${code.toString(16).padStart(2, "0")}`
+      : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
+  const chars = [...escaped];
+  return chars.length > maxLength ? `${chars.slice(0, maxLength - 1).join("")}…` : escaped;
+}

@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { relayProofError } from "../errors.ts";
+import { printable } from "../result/sanitize.ts";
 import { defaultExport } from "./default-export.ts";
 import type { ProofDefinition } from "./definition.ts";
 import { siblingModule } from "./sibling.ts";
@@ -29,8 +30,6 @@ export function listProofs(): string[] {
     .map((name) => name.replace(/\.(ts|js)$/, ""))
     .sort();
 }
-
-const typeScript = /\.[cm]?ts$/;
 
 /** `all`: every proof in proofs/ that applies to the head (its module exists there). */
 export const allProofs = "all";
@@ -110,12 +109,7 @@ async function loadProofFile(file: string): Promise<LoadedDefinition> {
   try {
     module = (await importProof(url)) as { default?: unknown };
   } catch (error) {
-    const message = (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
-    throw relayProofError(
-      "BAD_PROOF",
-      `proof file ${file} throws on import: ${message}`,
-      `run "${typeScript.test(file) ? "npx tsx" : "node"} ${file}" to see the stack; a proof's top level only defines, the scenario does the work`,
-    );
+    throw importError(file, error);
   }
   const definition = defaultExport(module);
   if (definition === undefined) {
@@ -132,13 +126,48 @@ async function loadProofFile(file: string): Promise<LoadedDefinition> {
   return { definition: definition as ProofDefinition, url, file, spec: file };
 }
 
+const namespace = "relay-proof-proofs";
+
+/**
+ * The error a proof file's import threw, as one line: its first line, without tsx's namespace query,
+ * and a hint that fits the cause (an import that does not resolve from the file's folder, or the
+ * file's own top level).
+ */
+export function importError(file: string, error: unknown): Error {
+  const raw = error instanceof Error ? error.message : String(error);
+  const first = (raw.split("\n")[0] ?? "").replaceAll(`?namespace=${namespace}`, "").trim();
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const missing = /^Cannot find (?:module|package) '([^']+)'/.exec(first)?.[1];
+  const notFound = code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND" || missing !== undefined;
+  const bare = missing !== undefined && !/^[./]|^file:/.test(missing);
+  // `@scope/name/sub` -> `@scope/name`, `name/sub` -> `name`: what npm installs.
+  const pkg = printable(
+    missing
+      ?.split("/")
+      .slice(0, missing.startsWith("@") ? 2 : 1)
+      .join("/") ?? "",
+  );
+  const hint = !notFound
+    ? "the proof file's own code threw while loading; a proof's top level only defines, the scenario does the work"
+    : bare
+      ? `install ${pkg} where the proof file can resolve it (npm install ${pkg} in ${dirname(file)} or a folder above it)`
+      : `an import of the proof file does not resolve from ${dirname(file)}: check its path`;
+  return relayProofError("BAD_PROOF", `proof file ${file} throws on import: ${printable(first)}`, hint);
+}
+
 type Tsx = { import: (specifier: string, parentUrl: string) => Promise<unknown> };
 let tsx: Promise<Tsx> | undefined;
 
-/** TypeScript through tsx (one namespaced loader per process, so it leaves other imports alone); JS as is. */
+/**
+ * Through tsx, its ESM and CommonJS hooks under one namespace (so they leave other imports alone): a
+ * .ts file in a folder without `"type": "module"` loads as CommonJS, and its own imports of .ts files
+ * need the CommonJS hook too; a .js file with module syntax there loads without Node's reparse warning.
+ */
 async function importProof(url: string): Promise<unknown> {
-  if (!typeScript.test(new URL(url).pathname)) return import(url);
-  tsx ??= import("tsx/esm/api").then((api) => api.register({ namespace: "relay-proof-proofs" }));
+  tsx ??= Promise.all([import("tsx/esm/api"), import("tsx/cjs/api")]).then(([esm, cjs]) => {
+    cjs.register({ namespace });
+    return esm.register({ namespace });
+  });
   return (await tsx).import(url, import.meta.url);
 }
 

@@ -8,7 +8,70 @@ import { fixtureRepo, leftoversIn, tempDir } from "../helpers/fixture-repo.ts";
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const example = join(root, "examples", "proofs", "relay-one-registry.ts");
 
+/** A proof whose id comes from a TypeScript file beside it (a relative .ts import, typed). */
+const typedProof = (helper: string) => `import { id } from "${helper}";
+const candidates: string[] = ["src/agents/harness/native-hook-relay.ts"];
+export default {
+  id, title: "The relay module exports registerNativeHookRelay", behavior: "A smoke test.",
+  module: { candidates }, requiredChecks: ["register-export"], summaryInfo: [], tests: [],
+  async scenario(ctx: { load(name: string): Promise<Record<string, unknown>>; check: Function }) {
+    const relay = await ctx.load("a");
+    await ctx.check({ key: "register-export", expected: "function", required: true }, async () => {
+      const type = typeof relay.registerNativeHookRelay;
+      return { status: type === "function" ? "pass" : "fail", value: type };
+    });
+  },
+};
+`;
+const plainProof = typedProof("./helper.js")
+  .replace('import { id } from "./helper.js";', 'const id = "exports-register";')
+  .replace(": string[]", "")
+  .replace(/ctx: \{.*\}\)/, "ctx)");
+
+/** The same proof as .ts, .mts, .js and .mjs in a folder with no package.json, a CommonJS one, an ESM one. */
+function proofFolders(): string[] {
+  const files: string[] = [];
+  for (const [name, pkg] of [
+    ["no-package", undefined],
+    ["commonjs", "{}\n"],
+    ["module", '{ "type": "module" }\n'],
+  ] as const) {
+    const dir = join(tempDir(), name);
+    mkdirSync(dir);
+    if (pkg) writeFileSync(join(dir, "package.json"), pkg);
+    writeFileSync(join(dir, "helper.ts"), 'export const id: string = "exports-register";\n');
+    for (const [file, source] of [
+      ["proof.ts", typedProof("./helper.ts")],
+      ["proof.mts", typedProof("./helper.ts")],
+      ["proof.js", plainProof],
+      ["proof.mjs", plainProof],
+    ]) {
+      writeFileSync(join(dir, file as string), source as string);
+      files.push(join(dir, file as string));
+    }
+  }
+  return files;
+}
+
 describe("--proof FILE (end to end)", () => {
+  it("loads .ts, .mts, .js and .mjs proofs from any folder, with or without a package.json", async () => {
+    const files = proofFolders();
+    const checked = await runCli(["proofs", ...files]);
+    expect(checked).toMatchObject({ exitCode: 0, stderr: "" });
+    for (const file of files) expect(checked.stdout).toContain(`  file:   ${file}\n`);
+    expect(checked.stdout.match(/^exports-register {2}/gm)).toHaveLength(files.length);
+    // The scenario child imports the file too: a TypeScript one in a CommonJS folder, and a JS one.
+    const repo = fixtureRepo();
+    for (const file of files.filter((path) => /commonjs\/proof\.(ts|js)$/.test(path))) {
+      const run = await runCli(["run", "--repo", repo.root, "--proof", file, "--no-tests", "--quiet"]);
+      expect(run).toMatchObject({ exitCode: 0, stderr: "" });
+      expect(run.stdout.trimEnd().split("\n").slice(-2)).toEqual([
+        "[proof] register-export=function",
+        "[proof] verdict=holds",
+      ]);
+    }
+  });
+
   it("runs a repo's own proof that imports defineProof from the installed relay-proof", async () => {
     // A repo of its own, with relay-proof in its node_modules, as `npm install -D relay-proof` leaves it.
     const own = tempDir();
@@ -74,7 +137,18 @@ describe("--proof FILE (end to end)", () => {
       "export const proof = {};\n",
       "has no default export (end it with: export default defineProof({ id, title, ... }))",
     ],
-    ["throws on import", "throws.mjs", 'throw new Error("boom");\n', "throws on import: boom (run "],
+    [
+      "throws on import",
+      "throws.mjs",
+      'throw new Error("boom");\n',
+      "throws on import: boom (the proof file's own code threw while loading;",
+    ],
+    [
+      "imports a package that does not resolve from its folder",
+      "unresolved.ts",
+      'import { defineProof } from "relay-proof-not-installed";\nexport default defineProof({});\n',
+      "throws on import: Cannot find module 'relay-proof-not-installed' (install relay-proof-not-installed where the proof file can resolve it",
+    ],
     [
       "has the wrong shape",
       "shape.ts",

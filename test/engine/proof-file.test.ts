@@ -121,7 +121,7 @@ describe("proof files outside proofs/", () => {
       "throws.ts",
       'throw new Error("half-written proof");\n',
       /throws on import: half-written proof$/,
-      /to see the stack/,
+      /the proof file.s own code threw while loading/,
     ],
     [
       "is not a proof definition",
