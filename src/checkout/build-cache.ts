@@ -1,8 +1,9 @@
 // The build cache: one entry per tree under relay-proof's cache dir (`builds/<tree>/`: the private
 // checkout with its dist/, the hook commands' compile cache, meta.json), capped in size, least
 // recently used out first. See docs/hook-command.md.
-import { existsSync, lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { lockOwner } from "../process/file-lock.ts";
 import type { BuildStep } from "./build.ts";
 import { linkInstalledModules } from "./dependencies.ts";
 import { cacheDir } from "./node-toolchain.ts";
@@ -17,6 +18,7 @@ export interface BuildMeta {
 }
 
 const defaultCacheMaxBytes = 8 * 1024 ** 3;
+const inUseMs = 3600_000;
 
 export function buildsDir(): string {
   return join(cacheDir(), "builds");
@@ -28,9 +30,49 @@ export function buildCacheMaxBytes(env: NodeJS.ProcessEnv = process.env): number
   return Number.isFinite(mb) && mb > 0 ? mb * 1024 ** 2 : defaultCacheMaxBytes;
 }
 
-/** Write an entry's meta.json (also to record a use: the sweep drops the least recently used first). */
+/**
+ * Write an entry's meta.json (also to record a use: the sweep drops the least recently used first),
+ * whole or not at all: another run may read it at the same moment.
+ */
 export function writeMeta(entry: string, meta: BuildMeta): void {
-  writeFileSync(join(entry, "meta.json"), `${JSON.stringify(meta, null, 2)}\n`);
+  const temporary = join(entry, `.meta.${process.pid}.json`);
+  writeFileSync(temporary, `${JSON.stringify(meta, null, 2)}\n`);
+  renameSync(temporary, join(entry, "meta.json"));
+}
+
+/** The lock a run holds while it builds `tree` (src/process/file-lock.ts): a second run waits on it. */
+export function buildLockPath(tree: string): string {
+  return join(buildsDir(), `.lock-${tree}`);
+}
+
+/** A build being written: `.partial-<tree>-<owner pid>-<time>`, renamed to `<tree>` when complete. */
+export function partialPath(tree: string): string {
+  return join(buildsDir(), `.partial-${tree}-${process.pid}-${Date.now()}`);
+}
+
+const partialName = /^\.partial-[0-9a-f]+-(\d+)-\d+$/;
+const lockName = /^\.lock-[0-9a-f]+$/;
+
+/**
+ * What killed runs left in the cache: partial builds and locks whose owner is gone, entries without
+ * their meta.json (the completion mark). Removed; returns how many.
+ */
+export function removeDeadBuildParts(alive: (pid: number) => boolean): number {
+  const dir = buildsDir();
+  if (!existsSync(dir)) return 0;
+  let removed = 0;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const partial = partialName.exec(name);
+    const dead =
+      (partial !== null && !alive(Number(partial[1]))) ||
+      (lockName.test(name) && !alive(lockOwner(path) ?? 0)) ||
+      (!name.startsWith(".") && readMeta(path) === undefined);
+    if (!dead) continue;
+    rmSync(path, { recursive: true, force: true });
+    removed += 1;
+  }
+  return removed;
 }
 
 /** Bytes under `dir`, not following symlinks (linked node_modules are not the cache's). */
@@ -85,15 +127,19 @@ export function sweepBuilds(keep: string, maxBytes = buildCacheMaxBytes()): stri
         rmSync(path, { recursive: true, force: true });
       continue;
     }
+    // Locks and meta files being written belong to runs going on now.
+    if (name.startsWith(".")) continue;
     const meta = readMeta(path);
     if (meta) entries.push({ name, meta });
-    else rmSync(path, { recursive: true, force: true });
+    // An entry without its completion mark (a removal cut short): never used, so it goes.
+    else if (!existsSync(buildLockPath(name))) rmSync(path, { recursive: true, force: true });
   }
   let total = entries.reduce((sum, entry) => sum + entry.meta.sizeBytes, 0);
   entries.sort((x, y) => x.meta.lastUsedAt.localeCompare(y.meta.lastUsedAt));
   for (const entry of entries) {
     if (total <= maxBytes) break;
-    if (entry.name === keep) continue;
+    // Never the build this run uses, nor one another run used within the hour (it may be running there).
+    if (entry.name === keep || Date.now() - Date.parse(entry.meta.lastUsedAt) < inUseMs) continue;
     rmSync(join(dir, entry.name), { recursive: true, force: true });
     total -= entry.meta.sizeBytes;
     removed.push(entry.name);

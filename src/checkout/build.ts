@@ -3,15 +3,19 @@
 // tree (the cache entry), and the scenario then runs there, so every way a head resolves its CLI
 // (env, package root, argv[1]) lands on that build. Issue 9.
 
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { relayProofError } from "../errors.ts";
 import { onCleanup } from "../process/cleanup.ts";
+import { acquireLock } from "../process/file-lock.ts";
+import { interruptedDuring, throwIfInterrupted } from "../process/interrupted.ts";
 import { spawnGroup } from "../process/spawn-group.ts";
 import { makeTargetSandbox } from "../process/target-sandbox.ts";
 import {
   type BuildMeta,
+  buildLockPath,
   buildsDir,
+  partialPath,
   readMeta,
   relink,
   sizeOf,
@@ -100,33 +104,62 @@ async function checkoutTree(root: string, tree: string, dest: string): Promise<v
   if (!out.ok) throw relayProofError("INTERNAL", `could not copy tree ${tree.slice(0, 12)}: ${out.stderr}`);
 }
 
-/** Build the checkout's CLI, or reuse the cached build of the same tree content. */
+/** The cached build of `tree`, when its entry is complete (meta.json is written last, by a rename). */
+function cachedBuild(options: BuildOptions, tree: string, started: number): BuildResult | undefined {
+  const entry = join(buildsDir(), tree);
+  const checkout = join(entry, "checkout");
+  const cachedMeta = readMeta(entry);
+  if (!cachedMeta || !existsSync(checkout)) return undefined;
+  relink(options.modulesRoot, checkout);
+  writeMeta(entry, { ...cachedMeta, lastUsedAt: new Date().toISOString() });
+  const detail = `cached build of tree ${tree.slice(0, 12)}, built in ${(cachedMeta.durationMs / 1000).toFixed(1)} s`;
+  options.onProgress?.(`--build: ${detail}`);
+  return {
+    ok: true,
+    tree,
+    checkout,
+    cached: true,
+    steps: cachedMeta.steps,
+    durationMs: Date.now() - started,
+    detail,
+  };
+}
+
+/**
+ * Build the checkout's CLI, or reuse the cached build of the same tree content. Two runs that need the
+ * same tree at once: one builds under the tree's lock, the other waits for it and reuses its build.
+ */
 export async function prepareBuild(options: BuildOptions): Promise<BuildResult> {
   const started = Date.now();
   const progress = options.onProgress ?? (() => {});
   const tree = await contentTree(options.root, options.dirty);
+  const cached = cachedBuild(options, tree, started);
+  if (cached) return cached;
+  mkdirSync(buildsDir(), { recursive: true });
+  const lock = await acquireLock(buildLockPath(tree), {
+    signal: options.signal,
+    onWait: (owner) =>
+      progress(
+        `--build: tree ${tree.slice(0, 12)} is being built by relay-proof pid ${owner}; waiting for it`,
+      ),
+  });
+  try {
+    if (lock.tookOverFrom !== undefined) {
+      progress(
+        `--build: took over the build lock of tree ${tree.slice(0, 12)} from pid ${lock.tookOverFrom}, which is no longer running`,
+      );
+    }
+    // The run we waited for may have finished the build.
+    return cachedBuild(options, tree, started) ?? (await buildTree(options, tree, started));
+  } finally {
+    lock.release();
+  }
+}
+
+async function buildTree(options: BuildOptions, tree: string, started: number): Promise<BuildResult> {
+  const progress = options.onProgress ?? (() => {});
   const entry = join(buildsDir(), tree);
   const checkout = join(entry, "checkout");
-  const cachedMeta = readMeta(entry);
-  if (cachedMeta && existsSync(checkout)) {
-    relink(options.modulesRoot, checkout);
-    writeFileSync(
-      join(entry, "meta.json"),
-      `${JSON.stringify({ ...cachedMeta, lastUsedAt: new Date().toISOString() }, null, 2)}\n`,
-    );
-    const detail = `cached build of tree ${tree.slice(0, 12)}, built in ${(cachedMeta.durationMs / 1000).toFixed(1)} s`;
-    progress(`--build: ${detail}`);
-    return {
-      ok: true,
-      tree,
-      checkout,
-      cached: true,
-      steps: cachedMeta.steps,
-      durationMs: Date.now() - started,
-      detail,
-    };
-  }
-
   const steps = detectBuild(options.root, options.nodePath);
   if (steps.length === 0) {
     throw relayProofError(
@@ -135,8 +168,7 @@ export async function prepareBuild(options: BuildOptions): Promise<BuildResult> 
       "build the CLI yourself and run without --build, or drop --build",
     );
   }
-  mkdirSync(buildsDir(), { recursive: true });
-  const partial = join(buildsDir(), `.partial-${tree}-${process.pid}-${Date.now()}`);
+  const partial = partialPath(tree);
   const removePartial = () => rmSync(partial, { recursive: true, force: true });
   const unregister = onCleanup(removePartial);
   const sandbox = makeTargetSandbox("relay-proof-build-", options.passEnv);
@@ -155,6 +187,7 @@ export async function prepareBuild(options: BuildOptions): Promise<BuildResult> 
     });
     const ran: BuildStep[] = [];
     for (const command of steps) {
+      throwIfInterrupted(options.signal, "the next --build step");
       const shown = command.slice(command[0] === options.nodePath ? 1 : 0).join(" ");
       progress(`--build: running ${shown} (tree ${tree.slice(0, 12)})`);
       // A real build takes minutes: say it is still going.
@@ -170,7 +203,7 @@ export async function prepareBuild(options: BuildOptions): Promise<BuildResult> 
         maxBuffer: 64 * 1024,
       }).finally(() => clearInterval(beat));
       ran.push({ command, durationMs: result.durationMs });
-      if (result.aborted) throw relayProofError("INTERRUPTED", "--build was interrupted");
+      if (result.aborted) throw interruptedDuring("--build");
       if (result.exitCode !== 0) {
         const tail = errorLines(result.stderr || result.stdout);
         const how = result.timedOut ? "timed out" : `exit ${String(result.exitCode ?? result.signal)}`;
