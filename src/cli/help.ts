@@ -43,6 +43,10 @@ Options
   --ref REF            prove this commit in a temporary git worktree; your work tree is untouched
   --no-install         with --ref: if REF's lockfile differs from the installed one, stop instead of
                        installing REF's dependencies in the worktree (equal lockfiles reuse node_modules)
+  --trust-install-hooks
+                       let that install run the head's package-manager hooks (.pnpmfile.cjs, a
+                       pnpmfile setting, yarn plugins): they run inside the package manager with its
+                       settings, a registry token among them. Default: ignored (pnpm --ignore-pnpmfile)
   --proof ID|FILE      which proof to run: an id (default: native-hook-relay; see "relay-proof
                        proofs") or a proof file, TypeScript through tsx or JS (see
                        docs/writing-a-proof.md). Repeat it to run several in one child (one import
@@ -151,6 +155,9 @@ Options
                        changes the head's live scenario and focused tests ran; the fix-lines line and a
                        "Coverage of the change" block; never part of the verdict; see docs/coverage.md)
   --no-install         stop instead of installing a ref whose lockfile differs from the installed one
+  --trust-install-hooks
+                       let such an install run the head's package-manager hooks (.pnpmfile.cjs);
+                       default: ignored
   --jobs N             2 runs base and head side by side (default when 2 cores and the memory allow;
                        the head's progress is shown after the base's), 1 one after the other
   --sequential         the same as --jobs 1

@@ -11,6 +11,11 @@ export interface RunProofOptions {
   ref?: string;
   /** With --ref, when the lockfile differs: install (default) or refuse. */
   install?: boolean;
+  /**
+   * `--trust-install-hooks`: let that install run the head's package-manager hooks (`.pnpmfile.cjs`),
+   * which run inside the package manager with its settings (a registry token among them). Off: ignored.
+   */
+  trustInstallHooks?: boolean;
   /** `--module`: the module under test, relative to the repo root. */
   module?: string;
   /** `--node`: the Node binary that runs the target. */
