@@ -1,7 +1,6 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { makeTempDir } from "../process/temp-dir.ts";
 
 export interface GitResult {
   ok: boolean;
@@ -112,9 +111,9 @@ export async function contentTree(root: string, dirty?: boolean): Promise<string
     const tree = await git(root, ["rev-parse", "HEAD^{tree}"]);
     if (tree.ok) return tree.stdout;
   }
-  const dir = mkdtempSync(join(tmpdir(), "relay-proof-index-"));
+  const dir = makeTempDir("relay-proof-index-");
   try {
-    const env = { GIT_INDEX_FILE: join(dir, "index") };
+    const env = { GIT_INDEX_FILE: join(dir.path, "index") };
     const steps = [
       ["read-tree", "HEAD"],
       ["-c", "core.fileMode=false", "add", "--all", "--", ".", ":(exclude,glob)**/node_modules/**"],
@@ -127,6 +126,6 @@ export async function contentTree(root: string, dirty?: boolean): Promise<string
     }
     return last?.stdout ?? "";
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    dir.remove();
   }
 }

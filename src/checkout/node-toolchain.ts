@@ -3,6 +3,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import semver from "semver";
 import { relayProofError } from "../errors.ts";
+import { interruptedDuring, throwIfInterrupted } from "../process/interrupted.ts";
 import { makeTempDir } from "../process/temp-dir.ts";
 
 export interface NodeToolchain {
@@ -21,6 +22,8 @@ export interface ResolveNodeOptions {
   /** May relay-proof download a matching Node from the npm registry into its cache? */
   provision: boolean;
   onProgress?: (message: string) => void;
+  /** Stops a download in flight; none starts once it is aborted. */
+  signal?: AbortSignal;
 }
 
 /** OpenClaw's CI runs Node 24; prefer that line when the range allows it. */
@@ -62,7 +65,12 @@ export function pickVersion(available: string[], range: string): string | undefi
 }
 
 /** Download `node-<platform>-<arch>@version` from the npm registry into the cache. */
-async function provisionNode(range: string, onProgress?: (message: string) => void): Promise<NodeToolchain> {
+async function provisionNode(
+  range: string,
+  onProgress?: (message: string) => void,
+  signal?: AbortSignal,
+): Promise<NodeToolchain> {
+  throwIfInterrupted(signal, "the Node download");
   const packageName = `node-${process.platform}-${process.arch}`;
   // Loaded here, off the start-up path: only provisioning needs it.
   const { execa } = await import("execa");
@@ -70,6 +78,7 @@ async function provisionNode(range: string, onProgress?: (message: string) => vo
     reject: false,
     timeout: 60_000,
     stdin: "ignore",
+    ...(signal ? { cancelSignal: signal } : {}),
   });
   let versions: string[] = [];
   try {
@@ -86,6 +95,7 @@ async function provisionNode(range: string, onProgress?: (message: string) => vo
       "pass --node PATH to a Node that satisfies it",
     );
   }
+  throwIfInterrupted(signal, "the Node download");
   onProgress?.(`provisioning Node ${version} from the npm registry (${packageName})`);
   // Stage inside the cache so the final rename never crosses file systems.
   const staging = makeTempDir(".staging-", join(cacheDir(), "node"));
@@ -103,8 +113,9 @@ async function provisionNode(range: string, onProgress?: (message: string) => vo
         staging.path,
         `${packageName}@${version}`,
       ],
-      { reject: false, timeout: 10 * 60_000, stdin: "ignore" },
+      { reject: false, timeout: 10 * 60_000, stdin: "ignore", ...(signal ? { cancelSignal: signal } : {}) },
     );
+    if (signal?.aborted) throw interruptedDuring("the Node download");
     const unpacked = join(staging.path, "node_modules", packageName);
     if (install.exitCode !== 0 || !existsSync(join(unpacked, "bin", "node"))) {
       throw relayProofError(
@@ -156,5 +167,5 @@ export async function resolveNode(options: ResolveNodeOptions): Promise<NodeTool
       "pass --node PATH to a matching Node, or drop --no-provision to fetch one from the npm registry",
     );
   }
-  return provisionNode(engines, options.onProgress);
+  return provisionNode(engines, options.onProgress, options.signal);
 }

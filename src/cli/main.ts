@@ -3,7 +3,7 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { isRelayProofError, usageCodes } from "../errors.ts";
-import { handleSignals, isStopping, runCleanup } from "../process/cleanup.ts";
+import { cleanupAfterInterrupt, runCleanup, signalExitCode, watchInterrupts } from "../process/cleanup.ts";
 import type { CommandIo, CommandOutcome } from "./argv/types.ts";
 import { mainHelp } from "./help.ts";
 
@@ -53,36 +53,63 @@ async function dispatch(argv: string[], io: CommandIo): Promise<CommandOutcome> 
   return command(rest, io);
 }
 
+/** How long an interrupted run may take to stop its stages before the rest is undone regardless. */
+const stopGraceMs = 30_000;
+
+interface Finished {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+/** Run the command; its result, or its error as the one line the user sees, never a throw. */
+async function settle(argv: string[], io: CommandIo): Promise<Finished> {
+  try {
+    const outcome = await dispatch(argv, io);
+    return { stdout: outcome.stdout, stderr: "", code: outcome.exitCode };
+  } catch (error) {
+    if (isRelayProofError(error)) {
+      const hint = error.hint ? ` (${error.hint})` : "";
+      return {
+        stdout: "",
+        stderr: `relay-proof: ${error.message}${hint}\n`,
+        code: usageCodes.has(error.code) ? 2 : 125,
+      };
+    }
+    return {
+      stdout: "",
+      stderr: `relay-proof: internal error: ${(error as Error).stack ?? String(error)}\n`,
+      code: 125,
+    };
+  }
+}
+
 export async function main(argv: string[]): Promise<never> {
-  const controller = new AbortController();
   const exit = (code: number): never => process.exit(code);
-  handleSignals((code, signal) => {
-    process.stderr.write(`relay-proof: interrupted by ${signal}; cleaned up\n`);
-    exit(code);
-  });
+  // The first SIGINT/SIGTERM aborts the one signal every stage honours; a second exits at once.
+  const interrupts = watchInterrupts((code) => exit(code));
   const io: CommandIo = {
     stderr: (text) => process.stderr.write(text),
     color: process.stdout.isTTY === true && !process.env.NO_COLOR,
     liveProgress: process.stderr.isTTY === true && !process.env.CI,
-    signal: controller.signal,
+    signal: interrupts.signal,
   };
-  let code: number;
-  try {
-    const outcome = await dispatch(argv, io);
-    process.stdout.write(outcome.stdout);
-    code = outcome.exitCode;
-  } catch (error) {
-    if (isRelayProofError(error)) {
-      const hint = error.hint ? ` (${error.hint})` : "";
-      process.stderr.write(`relay-proof: ${error.message}${hint}\n`);
-      code = usageCodes.has(error.code) ? 2 : 125;
-    } else {
-      process.stderr.write(`relay-proof: internal error: ${(error as Error).stack ?? String(error)}\n`);
-      code = 125;
-    }
+  const work = settle(argv, io);
+  const first = await Promise.race([work, interrupts.received]);
+  if (typeof first === "string" || interrupts.signal.aborted) {
+    const signal = typeof first === "string" ? first : await interrupts.received;
+    // The stages stop on the signal and release what they made; the registry undoes the rest.
+    await cleanupAfterInterrupt(work, stopGraceMs);
+    process.stderr.write(`relay-proof: interrupted by ${signal}; cleaned up\n`);
+    return exit(signalExitCode(signal));
   }
-  // Interrupted: the signal handler is cleaning up and will exit 128+N; finishing here would cut it short.
-  if (isStopping()) return new Promise<never>(() => {});
   await runCleanup();
-  return exit(code);
+  if (interrupts.signal.aborted) {
+    await cleanupAfterInterrupt(work, stopGraceMs);
+    process.stderr.write(`relay-proof: interrupted by ${await interrupts.received}; cleaned up\n`);
+    return exit(signalExitCode(await interrupts.received));
+  }
+  process.stdout.write(first.stdout);
+  process.stderr.write(first.stderr);
+  return exit(first.code);
 }

@@ -136,7 +136,7 @@ export async function bisectProof(options: BisectOptions): Promise<BisectResult>
   const progress = options.onProgress;
   // fixed: the older endpoint is --bad (old term "broken"), the newer --good ("fixed"); broke: the reverse.
   const [older, newer] = direction === "fixed" ? [bad, good] : [good, bad];
-  const pool = worktreePool(root, (worktree) => linkInstalledModules(root, worktree.path));
+  const pool = worktreePool(root, (worktree) => linkInstalledModules(root, worktree.path), options.signal);
   const prove = async (slot: number, sha: string): Promise<ProofResult> => {
     const worktree = await pool.at(slot, sha);
     return runProof({

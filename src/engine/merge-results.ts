@@ -101,6 +101,8 @@ export interface MergeOptions {
   timeoutMs?: number;
   /** `--pass-env`: variables to give the target's Vitest beyond the allowlist. */
   passEnv?: readonly string[];
+  /** Stops Vitest's merge in flight; none starts once it is aborted. */
+  signal?: AbortSignal;
 }
 
 export async function mergeResults(
@@ -184,11 +186,12 @@ async function crossCheckWithVitest(
     engines: readPackageJson(root)?.engines?.node,
     nodeFlag: options.node,
     provision: true,
+    signal: options.signal,
   });
   // Merging loads the target's Vitest config: target code, so it runs sandboxed like the shards.
   const sandbox = makeTargetSandbox("relay-proof-merge-", options.passEnv);
   const merged = await mergeBlobs(
-    { root, nodePath: node.path, vitestBin: vitest.path, env: sandbox.env() },
+    { root, nodePath: node.path, vitestBin: vitest.path, env: sandbox.env(), signal: options.signal },
     options.blobs as string,
     options.timeoutMs ?? 600_000,
   ).finally(() => sandbox.remove());

@@ -9,6 +9,7 @@ import { type PreparedCli, prepareCli } from "../checkout/prepare-cli.ts";
 import { resolveTsxLoader, type TsxLoader } from "../checkout/tsx-loader.ts";
 import type { ChangeCoverage } from "../coverage/change-coverage.ts";
 import { type CoverageRun, startCoverage } from "../coverage/collect.ts";
+import { throwIfInterrupted } from "../process/interrupted.ts";
 import { assembleResult, type Provenance } from "../result/assemble-result.ts";
 import type { ProofResult } from "../result/types.ts";
 import type { LoadedDefinition } from "../scenario/load-definition.ts";
@@ -39,6 +40,7 @@ async function prepareToolchain(
     nodeFlag: options.node,
     provision: options.provision ?? true,
     onProgress: options.onProgress,
+    signal: options.signal,
   });
   if (!node.satisfies) {
     options.onProgress?.(`warning: Node ${node.version} does not satisfy engines.node "${node.engines}"`);
@@ -218,7 +220,10 @@ export async function proveTarget(
       coverage: undefined,
     });
   }
+  const { signal } = options;
+  throwIfInterrupted(signal, "the toolchain");
   const toolchain = await prepareToolchain(options, target, provenance);
+  throwIfInterrupted(signal, "coverage");
   const coverage = options.coverage
     ? await startCoverage({
         root: target.root,
@@ -231,10 +236,13 @@ export async function proveTarget(
   let scenario: ScenarioResult;
   let tests: TestsResult | undefined;
   try {
+    throwIfInterrupted(signal, "the scenario child");
     scenario = await scenarioStage(options, run, target, toolchain, coverage);
+    throwIfInterrupted(signal, "the focused tests");
     const proofTests = [...new Set(run.flatMap((proof) => proof.definition.tests))];
     if (options.tests !== false && scenario.cannotTest === undefined)
       tests = await testsStage(options, proofTests, target, toolchain.node, coverage);
+    throwIfInterrupted(signal, "the coverage of the change");
   } catch (error) {
     coverage?.remove();
     throw error;

@@ -31,7 +31,7 @@ export async function runProof(options: RunProofOptions): Promise<ProofResult> {
     requireClean: options.requireClean && !options.ref,
   });
   if (!options.ref) return proveTarget(options, loaded, checkout, { started, root: checkout.root });
-  const worktree = await addWorktree(checkout.root, options.ref);
+  const worktree = await addWorktree(checkout.root, options.ref, { signal: options.signal });
   try {
     options.onProgress?.(`proving ${options.ref} (${worktree.sha}) in a temporary worktree`);
     const dependencies = await prepareDependencies({
@@ -40,7 +40,9 @@ export async function runProof(options: RunProofOptions): Promise<ProofResult> {
       sha: worktree.sha,
       install: options.install ?? true,
       passEnv: options.passEnv,
+      trustInstallHooks: options.trustInstallHooks,
       onProgress: options.onProgress,
+      signal: options.signal,
     });
     const target = await openTarget({ repo: worktree.path });
     return await proveTarget(options, loaded, target, {

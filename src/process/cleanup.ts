@@ -4,9 +4,18 @@
 export type CleanupTask = () => void | Promise<void>;
 
 const tasks: CleanupTask[] = [];
+/** Set once the last cleanup before an interrupted exit began: what registers later is undone at once. */
+let closing = false;
 
 /** Register a task; call the returned function once the resource is released normally. */
 export function onCleanup(task: CleanupTask): () => void {
+  if (closing) {
+    // The exit is under way: nothing may outlive it, so the resource goes now.
+    void Promise.resolve()
+      .then(task)
+      .catch(() => {});
+    return () => {};
+  }
   tasks.push(task);
   return () => {
     const index = tasks.indexOf(task);
@@ -35,33 +44,84 @@ export function pendingCleanupCount(): number {
 const signalNumbers = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
 export type HandledSignal = keyof typeof signalNumbers;
 
-/**
- * On SIGINT/SIGTERM/SIGHUP: run cleanup, then call `exit(128 + N)`. A second signal exits at once.
- * Returns a function that removes the handlers.
- */
-let stopping = false;
-
-/** True once a signal started the cleanup: the normal path must leave the exit to the handler. */
-export function isStopping(): boolean {
-  return stopping;
+/** The exit code of a process stopped by `signal`: 128 + N, as a shell reports it. */
+export function signalExitCode(signal: HandledSignal): number {
+  return 128 + signalNumbers[signal];
 }
 
-export function handleSignals(exit: (code: number, signal: HandledSignal) => void): () => void {
+export interface Interrupts {
+  /**
+   * The one signal every stage honours: aborted (its reason the signal's name) on the first
+   * SIGINT/SIGTERM/SIGHUP, so no new worktree, install, build, child, shard or coverage step starts and
+   * the ones in flight are stopped.
+   */
+  readonly signal: AbortSignal;
+  /** Resolves with the first signal received. */
+  readonly received: Promise<HandledSignal>;
+  /** Remove the handlers. */
+  dispose(): void;
+}
+
+/**
+ * Watch SIGINT/SIGTERM/SIGHUP: the first aborts `signal` (the caller lets the work stop, cleans up and
+ * exits 128+N); a second one calls `exitNow(128+N)` at once.
+ */
+export function watchInterrupts(exitNow: (code: number, signal: HandledSignal) => void): Interrupts {
+  const controller = new AbortController();
+  let resolveReceived: (signal: HandledSignal) => void = () => {};
+  const received = new Promise<HandledSignal>((resolve) => {
+    resolveReceived = resolve;
+  });
   const handlers = Object.keys(signalNumbers).map((name) => {
     const signal = name as HandledSignal;
     const handler = () => {
-      const code = 128 + signalNumbers[signal];
-      if (stopping) {
-        exit(code, signal);
+      if (controller.signal.aborted) {
+        exitNow(signalExitCode(signal), signal);
         return;
       }
-      stopping = true;
-      void runCleanup().finally(() => exit(code, signal));
+      controller.abort(signal);
+      resolveReceived(signal);
     };
     process.on(signal, handler);
     return [signal, handler] as const;
   });
-  return () => {
-    for (const [signal, handler] of handlers) process.off(signal, handler);
+  return {
+    signal: controller.signal,
+    received,
+    dispose() {
+      for (const [signal, handler] of handlers) process.off(signal, handler);
+    },
   };
+}
+
+/**
+ * The last cleanup before an interrupted exit: wait (at most `graceMs`) for the work to stop on its
+ * own (its stages release what they made), then undo whatever is still registered. Anything
+ * registered after this began is undone at once.
+ */
+export async function cleanupAfterInterrupt(work: Promise<unknown>, graceMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    work.catch(() => {}),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  closing = true;
+  await runCleanup();
+}
+
+/**
+ * For a process that only needs its registry undone on a signal (the scenario child, whose hook
+ * commands are process groups of their own): run cleanup, then `exit(128 + N)`.
+ */
+export function cleanupOnSignals(exit: (code: number) => void): () => void {
+  const watch = watchInterrupts((code) => exit(code));
+  void watch.received.then(async (signal) => {
+    closing = true;
+    await runCleanup();
+    exit(signalExitCode(signal));
+  });
+  return () => watch.dispose();
 }

@@ -115,6 +115,21 @@ export function spawnGroup(
   options: SpawnGroupOptions,
 ): Promise<SpawnGroupResult> {
   const started = performance.now();
+  // Interrupted already: nothing new starts (an aborted result, as when it is stopped mid-way).
+  if (options.signal?.aborted) {
+    return Promise.resolve({
+      command: [file, ...args],
+      exitCode: undefined,
+      signal: undefined,
+      timedOut: false,
+      aborted: true,
+      leftoverProcesses: false,
+      stdout: "",
+      stderr: "",
+      durationMs: 0,
+      spawnError: "interrupted before it started",
+    });
+  }
   const grace = options.killGraceMs ?? 2000;
   const leftoverGraceMs = options.leftoverGraceMs ?? 1000;
   const maxBuffer = options.maxBuffer ?? 1024 * 1024;
@@ -159,7 +174,6 @@ export function spawnGroup(
     aborted = true;
     terminate();
   };
-  if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener("abort", onAbort, { once: true });
 
   child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {

@@ -1,5 +1,6 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
+import { interruptedDuring, throwIfInterrupted } from "../process/interrupted.ts";
 import { makeTempDir } from "../process/temp-dir.ts";
 import { parseJsonReport, type ReportTotals } from "./json-report.ts";
 import { runVitest, type VitestContext } from "./vitest-child.ts";
@@ -30,6 +31,7 @@ export async function mergeBlobs(
   const scratch = makeTempDir("relay-proof-merge-");
   try {
     for (const name of readdirSync(dir).sort()) {
+      throwIfInterrupted(context.signal, "the next blob merge");
       const groupDir = join(dir, name);
       if (!existsSync(join(groupDir, "group.json"))) continue;
       const group = JSON.parse(readFileSync(join(groupDir, "group.json"), "utf8")) as {
@@ -56,6 +58,7 @@ export async function mergeBlobs(
         ],
         { timeoutMs },
       );
+      if (result.aborted) throw interruptedDuring("vitest --merge-reports");
       if (!existsSync(out)) {
         merge.errors.push(
           `vitest --merge-reports for ${name} wrote no report (exit ${String(result.exitCode)}): ${result.stderr.trim().split("\n").at(-1) ?? ""}`,

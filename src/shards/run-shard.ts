@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { throwIfInterrupted } from "../process/interrupted.ts";
 import { shellExitCode } from "../process/spawn-group.ts";
 import { makeTempDir } from "../process/temp-dir.ts";
 import { parseJsonReport, type ReportTotals } from "./json-report.ts";
@@ -141,6 +142,7 @@ export async function runShard(
   try {
     const invocations: InvocationResult[] = [];
     for (const [position, invocation] of shard.invocations.entries()) {
+      throwIfInterrupted(options.signal, `shard ${shard.index}'s next Vitest`);
       invocations.push(
         await runInvocation(context, invocation, {
           ...options,

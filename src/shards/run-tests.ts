@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import { throwIfInterrupted } from "../process/interrupted.ts";
 import { makeTargetSandbox } from "../process/target-sandbox.ts";
 import type { BlobMerge } from "./merge-blobs.ts";
 import { planShards, type ShardPlan } from "./plan.ts";
@@ -67,16 +68,23 @@ export type ShardEvent =
       durationMs: number;
     };
 
-async function runAll<T, R>(items: readonly T[], limit: number, run: (item: T) => Promise<R>): Promise<R[]> {
+async function runAll<T, R>(
+  items: readonly T[],
+  limit: number,
+  run: (item: T) => Promise<R>,
+  signal: AbortSignal | undefined,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
+    // Once interrupted, no new shard starts; the running ones stop on the same signal.
+    while (next < items.length && !signal?.aborted) {
       const position = next++;
       results[position] = await run(items[position] as T);
     }
   });
   await Promise.all(workers);
+  throwIfInterrupted(signal, "the next shard");
   return results;
 }
 
@@ -121,7 +129,7 @@ async function runTestsIn(options: RunTestsOptions, env: NodeJS.ProcessEnv): Pro
   });
   const vitest = resolveVitestBin(options.root);
   const context = vitest
-    ? { root: options.root, nodePath: options.nodePath, vitestBin: vitest.path, env }
+    ? { root: options.root, nodePath: options.nodePath, vitestBin: vitest.path, env, signal: options.signal }
     : undefined;
   const selection = await selectTests({
     root: options.root,
@@ -144,6 +152,7 @@ async function runTestsIn(options: RunTestsOptions, env: NodeJS.ProcessEnv): Pro
       ],
     });
   }
+  throwIfInterrupted(options.signal, "the routing of the focused tests");
   progress(`routing ${selection.files.length} test files with Vitest ${vitest.version}`);
   const routing = await routeTests(context, selection.files, options.timeoutMs);
   base.routing = routing;
@@ -173,33 +182,39 @@ async function runTestsIn(options: RunTestsOptions, env: NodeJS.ProcessEnv): Pro
     }
     selected = [mine];
   }
+  throwIfInterrupted(options.signal, "the shards");
   const limit = Math.max(1, Math.min(availableParallelism(), selected.length));
-  const shards = await runAll(selected, limit, async (plan) => {
-    const files = plan.invocations.reduce((n, i) => n + i.files.length, 0);
-    progress(
-      `shard ${plan.index}/${plans.length}: ${files} files, ${plan.invocations.map(describeConfig).join("; ")}`,
-    );
-    options.onShard?.({ type: "start", index: plan.index, count: plans.length, files });
-    const shard = await runShard(context, plan, {
-      timeoutMs: options.timeoutMs,
-      signal: options.signal,
-      blobDir: options.blobDir,
-      coverage: options.coverage,
-    });
-    options.onShard?.({
-      type: "end",
-      index: plan.index,
-      count: plans.length,
-      passed: shard.passed,
-      failed: shard.failed,
-      total: shard.total,
-      durationMs: shard.durationMs,
-    });
-    progress(
-      `shard ${plan.index}/${plans.length}: ${shard.passed}/${shard.total} passed, ${shard.failed} failed (${(shard.durationMs / 1000).toFixed(1)} s)`,
-    );
-    return shard;
-  });
+  const shards = await runAll(
+    selected,
+    limit,
+    async (plan) => {
+      const files = plan.invocations.reduce((n, i) => n + i.files.length, 0);
+      progress(
+        `shard ${plan.index}/${plans.length}: ${files} files, ${plan.invocations.map(describeConfig).join("; ")}`,
+      );
+      options.onShard?.({ type: "start", index: plan.index, count: plans.length, files });
+      const shard = await runShard(context, plan, {
+        timeoutMs: options.timeoutMs,
+        signal: options.signal,
+        blobDir: options.blobDir,
+        coverage: options.coverage,
+      });
+      options.onShard?.({
+        type: "end",
+        index: plan.index,
+        count: plans.length,
+        passed: shard.passed,
+        failed: shard.failed,
+        total: shard.total,
+        durationMs: shard.durationMs,
+      });
+      progress(
+        `shard ${plan.index}/${plans.length}: ${shard.passed}/${shard.total} passed, ${shard.failed} failed (${(shard.durationMs / 1000).toFixed(1)} s)`,
+      );
+      return shard;
+    },
+    options.signal,
+  );
   const sum = (key: "passed" | "failed" | "skipped" | "total") => shards.reduce((n, s) => n + s[key], 0);
   const reasons: string[] = [];
   for (const shard of shards) {

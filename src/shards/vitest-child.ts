@@ -6,6 +6,8 @@ export interface VitestContext {
   vitestBin: string;
   /** The target's allowlisted environment with a private HOME and TMPDIR (see target-sandbox.ts). */
   env: NodeJS.ProcessEnv;
+  /** The run's signal: no Vitest starts once it is aborted, and the ones running are stopped. */
+  signal?: AbortSignal;
 }
 
 /** The environment Vitest runs in: the target's allowlist, non-interactive, no colour, CI-like. */
@@ -23,14 +25,14 @@ export function runVitest(
     cwd: context.root,
     env: vitestEnv(context.env, options.env),
     timeoutMs: options.timeoutMs,
-    signal: options.signal,
+    signal: options.signal ?? context.signal,
     maxBuffer: 256 * 1024,
   });
 }
 
 /** Run a small ES module script with the target's Node from the repo root; stdout is its answer. */
 export function runNodeScript(
-  context: Pick<VitestContext, "root" | "nodePath" | "env">,
+  context: Pick<VitestContext, "root" | "nodePath" | "env" | "signal">,
   script: string,
   options: { timeoutMs: number; signal?: AbortSignal },
 ): Promise<SpawnGroupResult> {
@@ -38,6 +40,6 @@ export function runNodeScript(
     cwd: context.root,
     env: vitestEnv(context.env),
     timeoutMs: options.timeoutMs,
-    signal: options.signal,
+    signal: options.signal ?? context.signal,
   });
 }

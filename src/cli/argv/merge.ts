@@ -20,6 +20,7 @@ export async function mergeCommand(args: string[], io: CommandIo): Promise<Comma
     repo: values.repo,
     node: values.node,
     passEnv: values["pass-env"],
+    signal: io.signal,
   });
   return emitReport(result, values, io);
 }

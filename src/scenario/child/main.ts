@@ -1,6 +1,7 @@
 // Entry of the scenario child: runs under the target's Node and tsx, from the target's root.
 // Reports through IPC only; the target's own stdout/stderr stay untouched for the logs.
 
+import { cleanupOnSignals } from "../../process/cleanup.ts";
 import { defaultExport } from "../default-export.ts";
 import type { ProofDefinition } from "../definition.ts";
 import { type ChildConfig, type ChildMessage, childConfigEnv } from "../messages.ts";
@@ -24,6 +25,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   delete process.env[childConfigEnv];
+  // Stopped by relay-proof (Ctrl-C, --timeout): the hook commands are process groups of their own, so
+  // they are killed before this child goes, never left running.
+  cleanupOnSignals((code) => process.exit(code));
   const config = JSON.parse(raw) as ChildConfig;
   // Pose as the checkout's CLI process: a command builder that falls back to argv[1] then names the
   // repo's own CLI, never this child (which would re-enter relay-proof).
