@@ -18,6 +18,9 @@ const commands: Record<string, (args: string[], io: CommandIo) => Promise<Comman
   demo: async (args, io) => (await import("./argv/demo.ts")).demoCommand(args, io),
 };
 
+/** The commands that make worktrees, temp dirs or cache entries. */
+const workCommands = new Set(["run", "compare", "bisect", "bisect-step", "merge", "demo"]);
+
 function version(): string {
   // src/cli/ when run from source, dist/src/cli/ when built: the package root is two or three up.
   for (const up of ["../../package.json", "../../../package.json"]) {
@@ -40,6 +43,12 @@ async function dispatch(argv: string[], io: CommandIo): Promise<CommandOutcome> 
     return { stdout: mainHelp, exitCode: 0 };
   }
   const command = commands[name];
+  if (command && workCommands.has(name)) {
+    // What a killed relay-proof left (worktrees, temp dirs, unfinished cache entries) goes first.
+    const { cleanLeftovers, describeLeftovers } = await import("../engine/leftovers.ts");
+    const said = describeLeftovers(await cleanLeftovers());
+    if (said && !rest.includes("--quiet")) io.stderr(`relay-proof: ${said}\n`);
+  }
   if (!command) {
     const { relayProofError } = await import("../errors.ts");
     throw relayProofError(
