@@ -1,13 +1,15 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { resolveNode } from "../checkout/node-toolchain.ts";
 import { readPackageJson } from "../checkout/open-target.ts";
 import { type ChangeCoverage, mergeCoverage } from "../coverage/change-coverage.ts";
 import { relayProofError } from "../errors.ts";
 import { makeTargetSandbox } from "../process/target-sandbox.ts";
 import { buildProofLines, buildProofSetLines } from "../result/proof-lines.ts";
+import { printable } from "../result/sanitize.ts";
 import { exitCodes, type ProofResult, type Report, resultSchema } from "../result/types.ts";
 import { withTests } from "../result/verdict.ts";
-import { loadDefinition } from "../scenario/load-definition.ts";
+import { fileSha256, loadDefinition } from "../scenario/load-definition.ts";
 import { mergeBlobs } from "../shards/merge-blobs.ts";
 import type { TestsResult } from "../shards/run-tests.ts";
 import { resolveVitestBin } from "../shards/vitest-bin.ts";
@@ -88,6 +90,75 @@ function mergeTests(parts: ProofResult[]): TestsResult | undefined {
 }
 
 /**
+ * What to load the merged proof from: its id, or a proof file with the content every shard ran (by
+ * hash), wherever it sits here: the path a shard recorded, or its repo-relative path under --repo
+ * (default: the current directory). Shards of different content are refused.
+ */
+function proofSource(
+  parts: ProofResult[],
+  files: readonly string[],
+  options: MergeOptions,
+): string | undefined {
+  const first = parts[0] as ProofResult;
+  if (first.proofs) {
+    // Several proofs: their lines come from the results; each proof must be the same on every machine.
+    const ran = (part: ProofResult) =>
+      (part.proofs ?? [])
+        .map(
+          (own) =>
+            `${own.proof.id}${own.proof.fileSha256 ? ` (sha256 ${own.proof.fileSha256.slice(0, 12)})` : ""}`,
+        )
+        .join(", ");
+    for (const [position, part] of parts.entries()) {
+      if (ran(part) !== ran(first)) {
+        throw relayProofError(
+          "USAGE",
+          printable(`${files[position]} ran ${ran(part)}, ${files[0]} ran ${ran(first)}`, 400),
+          "merge only the shards of one set of proofs: the same proof file content on every machine",
+        );
+      }
+    }
+    return undefined;
+  }
+  const describe = (part: ProofResult) =>
+    part.proof.file
+      ? `proof file ${part.proof.fileInRepo ?? part.proof.file}${part.proof.fileSha256 ? ` (sha256 ${part.proof.fileSha256.slice(0, 12)})` : ""}`
+      : `proof ${part.proof.id}`;
+  const hashed = parts.every((part) => part.proof.fileSha256 !== undefined);
+  for (const [position, part] of parts.entries()) {
+    const same = hashed
+      ? part.proof.fileSha256 === first.proof.fileSha256
+      : part.proof.file === first.proof.file;
+    if (!same) {
+      throw relayProofError(
+        "USAGE",
+        printable(`${files[position]} ran ${describe(part)}, ${files[0]} ran ${describe(first)}`, 400),
+        "merge only the shards of one proof: the same proof file content on every machine",
+      );
+    }
+  }
+  if (!first.proof.file) return first.proof.id;
+  if (!hashed) return first.proof.file;
+  const here = resolve(options.repo ?? process.cwd());
+  const candidates = [
+    ...parts.map((part) => part.proof.file as string),
+    ...parts.flatMap((part) => (part.proof.fileInRepo ? [join(here, part.proof.fileInRepo)] : [])),
+  ];
+  const found = candidates.find((file) => existsSync(file) && fileSha256(file) === first.proof.fileSha256);
+  if (!found) {
+    throw relayProofError(
+      "USAGE",
+      printable(
+        `${describe(first)} is not on this machine (looked in ${[...new Set(candidates)].join(", ")})`,
+        400,
+      ),
+      `run merge in the repo where ${first.proof.fileInRepo ?? "the proof file"} has that content, or pass --repo PATH`,
+    );
+  }
+  return found;
+}
+
+/**
  * Merge the results of one proof run on several machines (`--shard-index i/n` each) into one:
  * same proof, same head; the scenario must agree; the shards are summed and any missing shard is
  * reported, so a partial merge never passes.
@@ -128,9 +199,8 @@ export async function mergeResults(
     }
   }
   // Several proofs' lines need only the result; one proof's summary needs its definition.
-  const definition = first.proofs
-    ? undefined
-    : (await loadDefinition(first.proof.file ?? first.proof.id)).definition;
+  const source = proofSource(parts, files, options);
+  const definition = source === undefined ? undefined : (await loadDefinition(source)).definition;
   const scenarioVerdicts = new Set(parts.map((part) => part.scenario.verdict));
   const scenario =
     scenarioVerdicts.size === 1

@@ -32,6 +32,8 @@ export interface PartProof {
   definition: ProofDefinition;
   /** `--proof FILE`: the proof's absolute path. */
   file?: string;
+  /** `--proof FILE`: the sha256 of its content. */
+  sha256?: string;
   /** What `--proof` said for it: an id, or the file's path. */
   spec?: string;
   modulePath: string | undefined;
@@ -129,6 +131,15 @@ function combine(judged: ReturnType<typeof judgeEach>): VerdictOutcome {
   return { verdict: "holds", reasons: [`every proof holds: ${ids}`], notTested };
 }
 
+/**
+ * A proof file's place: its path here, its content's hash and its path relative to the repo root, so
+ * `merge` can match the shards of machines where it sits elsewhere.
+ */
+function fileOf(proof: PartProof, root: string): { file?: string; fileSha256?: string; fileInRepo?: string } {
+  if (!proof.file) return {};
+  return { file: proof.file, fileSha256: proof.sha256, fileInRepo: relative(root, proof.file) };
+}
+
 function proofOf(parts: ResultParts): ProofResult["proof"] {
   const [only] = parts.proofs;
   if (parts.proofs.length === 1 && only) {
@@ -136,7 +147,7 @@ function proofOf(parts: ResultParts): ProofResult["proof"] {
       id: only.definition.id,
       title: only.definition.title,
       behavior: only.definition.behavior,
-      ...(only.file ? { file: only.file } : {}),
+      ...fileOf(only, parts.provenance.root),
     };
   }
   const ids = parts.proofs.map((proof) => proof.definition.id);
@@ -215,7 +226,7 @@ export function assembleResult(parts: ResultParts): ProofResult {
           id: proof.definition.id,
           title: proof.definition.title,
           behavior: proof.definition.behavior,
-          ...(proof.file ? { file: proof.file } : {}),
+          ...fileOf(proof, provenance.root),
         },
         module: moduleOf(proof) || undefined,
         verdict: outcome.verdict,

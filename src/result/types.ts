@@ -18,10 +18,20 @@ export interface ProofResult {
   schema: typeof resultSchema;
   kind: "run";
   /**
-   * `file`: the proof's absolute path when it was loaded with `--proof FILE`. With several proofs,
-   * `id` joins theirs (`all` for `--proof all`) and `specs` lists what `--proof` said, to load them again.
+   * `file`: the proof's absolute path when it was loaded with `--proof FILE` (`fileSha256`, its content's
+   * hash; `fileInRepo`, its path relative to the repo root: `merge` matches shards by the hash, so the
+   * file may sit elsewhere on each machine). With several proofs, `id` joins theirs (`all` for
+   * `--proof all`) and `specs` lists what `--proof` said, to load them again.
    */
-  proof: { id: string; title: string; behavior: string; file?: string; specs?: string[] };
+  proof: {
+    id: string;
+    title: string;
+    behavior: string;
+    file?: string;
+    fileSha256?: string;
+    fileInRepo?: string;
+    specs?: string[];
+  };
   /** With several proofs (`--proof` repeated, or `all`): each one's own verdict and lines. */
   proofs?: ProofOutcome[];
   /** Where it ran, for "Real environment tested". */
@@ -103,7 +113,14 @@ export interface ProofResult {
 
 /** One proof of a run with several: its verdict from its own lines (the tests are the run's). */
 export interface ProofOutcome {
-  proof: { id: string; title: string; behavior: string; file?: string };
+  proof: {
+    id: string;
+    title: string;
+    behavior: string;
+    file?: string;
+    fileSha256?: string;
+    fileInRepo?: string;
+  };
   /** Its module, relative to the checkout; undefined when this head has none. */
   module: string | undefined;
   verdict: Verdict;

@@ -1,4 +1,5 @@
-import { existsSync, readdirSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { relayProofError } from "../errors.ts";
@@ -15,6 +16,13 @@ export interface LoadedDefinition {
   file: string | undefined;
   /** What `--proof` must say to load this proof again from any directory: the id, or the absolute path. */
   spec: string;
+  /** A proof file's content hash (sha256, hex): results from machines where it sits elsewhere match by it. */
+  sha256: string | undefined;
+}
+
+/** The sha256 of a file's bytes, hex. */
+export function fileSha256(file: string): string {
+  return createHash("sha256").update(readFileSync(file)).digest("hex");
 }
 
 function proofFile(id: string): string {
@@ -91,7 +99,7 @@ export async function loadDefinition(spec: string, cwd = process.cwd()): Promise
   if (!module.default || typeof module.default.scenario !== "function") {
     throw relayProofError("INTERNAL", `proofs/${spec} does not export a proof definition`);
   }
-  return { definition: module.default, url, file: undefined, spec };
+  return { definition: module.default, url, file: undefined, spec, sha256: undefined };
 }
 
 const guide = "see docs/writing-a-proof.md";
@@ -123,7 +131,7 @@ async function loadProofFile(file: string): Promise<LoadedDefinition> {
   if (problem) {
     throw relayProofError("BAD_PROOF", `proof file ${file} is not a proof definition: ${problem}`, guide);
   }
-  return { definition: definition as ProofDefinition, url, file, spec: file };
+  return { definition: definition as ProofDefinition, url, file, spec: file, sha256: fileSha256(file) };
 }
 
 const namespace = "relay-proof-proofs";

@@ -1,4 +1,6 @@
-import { writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { mergeResults } from "../../src/engine/merge-results.ts";
@@ -122,5 +124,90 @@ describe("mergeResults with Vitest blob reports", () => {
     const merged = await mergeResults([file], { blobs });
     expect(merged.verdict).toBe("fails");
     expect(merged.reasons).toContain("tests: vitest --merge-reports counted 10/10, the shard results 11/11");
+  });
+});
+
+/** A small proof, as a file: id and checks fixed, `note` only changes its content. */
+function proofSource(note: string): string {
+  return `// ${note}
+export default {
+  id: "exports-register", title: "The relay module exports registerNativeHookRelay", behavior: "A smoke test.",
+  module: { candidates: ["src/agents/harness/native-hook-relay.ts"] },
+  requiredChecks: ["register-export"], summaryInfo: [], tests: [],
+  async scenario(ctx) {
+    const relay = await ctx.load("a");
+    await ctx.check({ key: "register-export", expected: "function", required: true }, async () => {
+      const type = typeof relay.registerNativeHookRelay;
+      return { status: type === "function" ? "pass" : "fail", value: type };
+    });
+  },
+};
+`;
+}
+
+describe("mergeResults of a proof file's shards from machines where it sits elsewhere", () => {
+  it("records the file's hash and repo path, and merges shards whose files agree by content", async () => {
+    const first = fixtureRepo({ files: { "proofs/exports-register.mjs": proofSource("v1") } });
+    // A second machine: the same commit at another path.
+    const second = tempDir();
+    execFileSync("git", ["clone", "--quiet", first.root, second]);
+    const dir = tempDir();
+    const files: string[] = [];
+    for (const [index, root] of [first.root, second].entries()) {
+      const result = await runProof({
+        repo: root,
+        proof: join(root, "proofs/exports-register.mjs"),
+        tests: false,
+      });
+      expect(result.proof).toMatchObject({
+        file: join(root, "proofs/exports-register.mjs"),
+        fileInRepo: "proofs/exports-register.mjs",
+        fileSha256: createHash("sha256").update(proofSource("v1")).digest("hex"),
+      });
+      files.push(join(dir, `shard-${index}.json`));
+      writeFileSync(files.at(-1) as string, JSON.stringify(result));
+    }
+    // Neither recorded path exists here: the file is found under --repo by its repo path and hash.
+    rmSync(first.root, { recursive: true, force: true });
+    rmSync(second, { recursive: true, force: true });
+    const here = tempDir();
+    mkdirSync(join(here, "proofs"));
+    writeFileSync(join(here, "proofs/exports-register.mjs"), proofSource("v1"));
+    const merged = await mergeResults(files, { repo: here });
+    expect(merged.verdict).toBe("holds");
+    expect(merged.proofLines.slice(-2)).toEqual([
+      "[proof] register-export=function",
+      "[proof] verdict=holds",
+    ]);
+    // A copy here with other content is not that proof.
+    writeFileSync(join(here, "proofs/exports-register.mjs"), proofSource("v2"));
+    await expect(mergeResults(files, { repo: here })).rejects.toMatchObject({
+      code: "USAGE",
+      message: expect.stringMatching(
+        /^proof file proofs\/exports-register\.mjs \(sha256 [0-9a-f]{12}\) is not on this machine/,
+      ),
+    });
+  });
+
+  it("refuses, in one line, shards that ran proof files of different content", async () => {
+    const repo = fixtureRepo();
+    const dir = tempDir();
+    const files: string[] = [];
+    for (const note of ["v1", "v2"]) {
+      const proof = join(dir, `${note}.mjs`);
+      writeFileSync(proof, proofSource(note));
+      const result = await runProof({ repo: repo.root, proof, tests: false });
+      files.push(join(dir, `${note}.json`));
+      writeFileSync(files.at(-1) as string, JSON.stringify(result));
+    }
+    const error = await mergeResults(files).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({
+      code: "USAGE",
+      message: expect.stringMatching(
+        /v2\.json ran proof file .*v2\.mjs \(sha256 [0-9a-f]{12}\), .*v1\.json ran proof file .*v1\.mjs \(sha256 [0-9a-f]{12}\)$/,
+      ),
+      hint: "merge only the shards of one proof: the same proof file content on every machine",
+    });
+    expect((error as Error).message).not.toContain("\n");
   });
 });
