@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { isRelayProofError, usageCodes } from "../errors.ts";
 import { cleanupAfterInterrupt, runCleanup, signalExitCode, watchInterrupts } from "../process/cleanup.ts";
+import { printable } from "../result/sanitize.ts";
 import type { CommandIo, CommandOutcome } from "./argv/types.ts";
 import { mainHelp } from "./help.ts";
 
@@ -78,10 +79,11 @@ async function settle(argv: string[], io: CommandIo): Promise<Finished> {
     return { stdout: outcome.stdout, stderr: "", code: outcome.exitCode };
   } catch (error) {
     if (isRelayProofError(error)) {
-      const hint = error.hint ? ` (${error.hint})` : "";
+      // One line, whatever the input it names held: unprintable bytes are shown escaped, never echoed.
+      const hint = error.hint ? ` (${printable(error.hint, 2000)})` : "";
       return {
         stdout: "",
-        stderr: `relay-proof: ${error.message}${hint}\n`,
+        stderr: `relay-proof: ${printable(error.message, 4000)}${hint}\n`,
         code: usageCodes.has(error.code) ? 2 : 125,
       };
     }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { resolveNode } from "../checkout/node-toolchain.ts";
 import { readPackageJson } from "../checkout/open-target.ts";
@@ -6,41 +6,14 @@ import { type ChangeCoverage, mergeCoverage } from "../coverage/change-coverage.
 import { relayProofError } from "../errors.ts";
 import { makeTargetSandbox } from "../process/target-sandbox.ts";
 import { buildProofLines, buildProofSetLines } from "../result/proof-lines.ts";
+import { readResult } from "../result/read-result.ts";
 import { printable } from "../result/sanitize.ts";
-import { exitCodes, type ProofResult, type Report, resultSchema } from "../result/types.ts";
+import { exitCodes, type ProofResult } from "../result/types.ts";
 import { withTests } from "../result/verdict.ts";
 import { fileSha256, loadDefinition } from "../scenario/load-definition.ts";
 import { mergeBlobs } from "../shards/merge-blobs.ts";
 import type { TestsResult } from "../shards/run-tests.ts";
 import { resolveVitestBin } from "../shards/vitest-bin.ts";
-
-/** Read a saved result of any kind (run, compare, bisect), for `report`. */
-export function readReport(file: string): Report {
-  return readResult(file, ["run", "compare", "bisect"]) as unknown as Report;
-}
-
-/** Read a saved result, refusing anything that is not a relay-proof result document of `kinds`. */
-export function readResult(file: string, kinds: readonly Report["kind"][] = ["run"]): ProofResult {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, "utf8"));
-  } catch (error) {
-    throw relayProofError(
-      "USAGE",
-      `cannot read ${file}: ${(error as Error).message.split("\n")[0]}`,
-      "pass the file --json-out wrote",
-    );
-  }
-  const result = parsed as Partial<ProofResult>;
-  if (result?.schema !== resultSchema || !kinds.includes(result.kind as Report["kind"])) {
-    throw relayProofError(
-      "USAGE",
-      `${file} is not a relay-proof ${kinds.join(", ")} result (schema ${resultSchema})`,
-      "pass the file --json-out wrote",
-    );
-  }
-  return result as ProofResult;
-}
 
 function mergeTests(parts: ProofResult[]): TestsResult | undefined {
   const withShards = parts

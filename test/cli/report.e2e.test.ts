@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.ts";
 import { fixtureRepo, tempDir } from "../helpers/fixture-repo.ts";
@@ -49,5 +50,38 @@ describe("relay-proof report and the output files (end to end)", () => {
     const none = await runCli(["report"]);
     expect(none.exitCode).toBe(2);
     expect(none.stderr).toMatch(/^relay-proof: report takes exactly one result file/);
+  });
+
+  it("answers any bytes given to report or merge with exit 2 and one printable line, never raw bytes or a stack", async () => {
+    const dir = tempDir();
+    const binary = join(dir, "binary.json");
+    writeFileSync(
+      binary,
+      Buffer.from([0x1b, 0x5b, 0x33, 0x31, 0x6d, 0x00, 0xff, 0xfe, 0x0a, 0x0d, 0x07, 0xc3, 0x28]),
+    );
+    const samples = [
+      binary,
+      ...fc
+        .sample(fc.uint8Array({ minLength: 1, maxLength: 64 }), { numRuns: 4, seed: 18 })
+        .map((bytes, i) => {
+          const file = join(dir, `sample-${i}\u001b[1m.json`);
+          writeFileSync(file, bytes);
+          return file;
+        }),
+    ];
+    for (const file of samples) {
+      for (const args of [
+        ["report", file],
+        ["merge", file],
+      ]) {
+        const run = await runCli(args);
+        expect(run).toMatchObject({ exitCode: 2, stdout: "" });
+        const lines = run.stderr.split("\n");
+        expect(lines, run.stderr).toHaveLength(2);
+        expect(lines[0]).toMatch(/^relay-proof: .* \(pass the file --json-out wrote\)$/);
+        expect(lines[0]).not.toMatch(/[\u0000-\u001f\u007f-\u009f\ufffd]/);
+        expect(run.stderr).not.toContain("internal error");
+      }
+    }
   });
 });

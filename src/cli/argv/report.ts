@@ -1,5 +1,5 @@
-import { readReport } from "../../engine/merge-results.ts";
 import { relayProofError } from "../../errors.ts";
+import { readReport } from "../../result/read-result.ts";
 import { reportHelp } from "../help.ts";
 import { checkOutputFlags, emitReport, outputFlags } from "../output.ts";
 import { parseFlags } from "../parse.ts";
