@@ -79,6 +79,7 @@ describe("relay-proof report and the output files (end to end)", () => {
         const lines = run.stderr.split("\n");
         expect(lines, run.stderr).toHaveLength(2);
         expect(lines[0]).toMatch(/^relay-proof: .* \(pass the file --json-out wrote\)$/);
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
         expect(lines[0]).not.toMatch(/[\u0000-\u001f\u007f-\u009f\ufffd]/);
         expect(run.stderr).not.toContain("internal error");
       }

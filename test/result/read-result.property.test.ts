@@ -17,6 +17,7 @@ import type { ProofResult } from "../../src/result/types.ts";
 
 /** One line of text a person can read: no control, invisible or invalid characters. */
 const printableLine =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
   /^[^\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufffd]*$/u;
 
 function expectUsageLine(error: unknown): void {

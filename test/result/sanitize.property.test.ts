@@ -55,6 +55,7 @@ const nonBreaking = fc.constantFrom(
   "",
 );
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it looks for
 const control = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 afterEach(() => {
