@@ -120,7 +120,9 @@ Usage
 
 Each machine runs "relay-proof run --shard-index I/N --json-out shard-I.json" at the same head;
 merge checks they are the same proof at the same SHA, that the scenario agreed, sums the shards and
-reports any shard without a result (a partial merge is cannot-test, never holds).
+reports any shard without a result (a partial merge is cannot-test, never holds). Shards of a proof
+file match by its content hash, wherever the file sat on each machine; here it is found by a path a
+shard recorded or by its repo-relative path under --repo.
 
 Options
   --blobs DIR          also merge the machines' Vitest blob reports (run --blob-dir, gathered into one
