@@ -1,5 +1,10 @@
 import { describe, expect, it, vi } from "vitest";
-import { onCleanup, pendingCleanupCount, runCleanup } from "../../src/process/cleanup.ts";
+import {
+  cleanupAfterInterrupt,
+  onCleanup,
+  pendingCleanupCount,
+  runCleanup,
+} from "../../src/process/cleanup.ts";
 
 describe("cleanup registry", () => {
   it("runs pending tasks newest first and keeps going when one throws", async () => {
@@ -25,5 +30,30 @@ describe("cleanup registry", () => {
     release();
     await runCleanup();
     expect(task).not.toHaveBeenCalled();
+  });
+});
+
+describe("the last cleanup of an interrupted run", () => {
+  it("waits for the work to stop, undoes what is left, and undoes at once what registers later", async () => {
+    const order: string[] = [];
+    onCleanup(() => {
+      order.push("left over");
+    });
+    let finish: () => void = () => {};
+    const work = new Promise<void>((resolve) => {
+      finish = () => {
+        order.push("work stopped");
+        resolve();
+      };
+    });
+    const done = cleanupAfterInterrupt(work, 60_000);
+    finish();
+    await done;
+    expect(order).toEqual(["work stopped", "left over"]);
+    const late = vi.fn();
+    const release = onCleanup(late);
+    await expect.poll(() => late.mock.calls.length).toBe(1);
+    release();
+    expect(pendingCleanupCount()).toBe(0);
   });
 });

@@ -1,6 +1,9 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { pendingCleanupCount } from "../../src/process/cleanup.ts";
 import { processAlive, processGroupAlive, shellExitCode, spawnGroup } from "../../src/process/spawn-group.ts";
+import { tempDir } from "../helpers/fixture-repo.ts";
 
 const node = process.execPath;
 const env = { ...process.env };
@@ -87,6 +90,28 @@ describe("spawnGroup", () => {
     setTimeout(() => controller.abort(), 200);
     const result = await running;
     expect(result).toMatchObject({ aborted: true, timedOut: false, signal: "SIGTERM" });
+  });
+
+  it("starts nothing once the signal is aborted", async () => {
+    const marker = join(tempDir(), "started");
+    const controller = new AbortController();
+    controller.abort();
+    const result = await spawnGroup(
+      node,
+      ["-e", `require("fs").writeFileSync(${JSON.stringify(marker)}, "")`],
+      {
+        cwd: process.cwd(),
+        env,
+        timeoutMs: 30_000,
+        signal: controller.signal,
+      },
+    );
+    expect(result).toMatchObject({
+      aborted: true,
+      exitCode: undefined,
+      spawnError: "interrupted before it started",
+    });
+    expect(existsSync(marker)).toBe(false);
   });
 
   it("reports a binary that cannot start as spawnError, not as an exception", async () => {
