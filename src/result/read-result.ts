@@ -1,5 +1,7 @@
 // Reading a saved result (`merge`, `report`): any file at all, from any machine. It is a run result of
 // this schema with every field the reporters and merge read, or a usage error in one printable line.
+// A field added to ProofResult that a reporter reads belongs here too (the property test in
+// test/result/read-result.property.test.ts damages a real result field by field to find one missing).
 import { readFileSync } from "node:fs";
 import { relayProofError } from "../errors.ts";
 import { printable } from "./sanitize.ts";
@@ -105,11 +107,12 @@ const coverage = object({
   testsNotMeasured: optional(string),
   unmapped: number,
 });
+const checkStatuses = ["pass", "fail", "unsupported", "skipped", "absent", "cannot-test", "error"] as const;
 const check = object({
   key: string,
   expected: string,
   required: boolean,
-  status: oneOf("pass", "fail", "unsupported", "skipped", "error"),
+  status: oneOf(...checkStatuses),
   value: string,
   detail: optional(string),
   ran: optional(string),
@@ -177,6 +180,16 @@ const runResult = object({
     durationMs: number,
     stderrTail: strings,
   }),
+  claims: optional(
+    array(
+      object({
+        id: string,
+        text: string,
+        status: oneOf("holds", "fails", "partly-tested", "not-tested"),
+        evidence: array(object({ key: string, value: string, status: oneOf(...checkStatuses, "missing") })),
+      }),
+    ),
+  ),
   tests: optional(tests),
   coverage: optional(coverage),
   verdict,

@@ -93,7 +93,7 @@ describe("readResult, property-based", () => {
           expectUsageLine(error);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 
@@ -120,7 +120,7 @@ describe("readResult, property-based", () => {
           });
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 200 },
     );
   });
 });
