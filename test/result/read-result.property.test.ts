@@ -12,8 +12,8 @@ import { isRelayProofError } from "../../src/errors.ts";
 import { renderCoverageHtml } from "../../src/reports/coverage-html.ts";
 import { renderAnnotations, renderJobSummary } from "../../src/reports/github.ts";
 import { reporters } from "../../src/reports/index.ts";
-import { readResult } from "../../src/result/read-result.ts";
-import type { ProofResult } from "../../src/result/types.ts";
+import { readReport, readResult } from "../../src/result/read-result.ts";
+import type { ProofResult, Report } from "../../src/result/types.ts";
 
 /** One line of text a person can read: no control, invisible or invalid characters. */
 const printableLine =
@@ -31,7 +31,7 @@ function expectUsageLine(error: unknown): void {
 }
 
 /** Every way a result is rendered: each --format, the coverage page, the job summary and annotations. */
-function renderEverything(result: ProofResult): void {
+function renderEverything(result: Report): void {
   for (const render of Object.values(reporters)) {
     render(result, { color: false, template: "classic" });
     render(result, { color: true, template: "full" });
@@ -88,7 +88,7 @@ describe("readResult, property-based", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
         try {
-          renderEverything(readResult(fileWith(bytes)));
+          renderEverything(readReport(fileWith(bytes)));
         } catch (error) {
           expectUsageLine(error);
         }
