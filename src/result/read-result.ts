@@ -119,16 +119,40 @@ const check = object({
   durationMs: number,
 });
 
+const claims = array(
+  object({
+    id: string,
+    text: string,
+    status: oneOf("holds", "fails", "partly-tested", "not-tested"),
+    evidence: array(object({ key: string, value: string, status: oneOf(...checkStatuses, "missing") })),
+  }),
+);
+const proofFile = {
+  id: string,
+  title: string,
+  behavior: string,
+  file: optional(string),
+  fileSha256: optional(string),
+  fileInRepo: optional(string),
+};
+/** One proof of a run with several (`--proof` repeated, or `all`). */
+const proofOutcome = object({
+  proof: object(proofFile),
+  module: optional(string),
+  verdict,
+  exitCode: oneOf(0, 1, 125),
+  reasons: strings,
+  notTested: strings,
+  info: record(string),
+  checks: array(check),
+  cannotTest: optional(string),
+  claims,
+});
+
 /** Every field of a run result that the reporters and merge read. */
 const runResult = object({
-  proof: object({
-    id: string,
-    title: string,
-    behavior: string,
-    file: optional(string),
-    fileSha256: optional(string),
-    fileInRepo: optional(string),
-  }),
+  proof: object({ ...proofFile, specs: optional(strings) }),
+  proofs: optional(array(proofOutcome)),
   environment: object({ os: string, arch: string, packageManager: optional(string) }),
   target: object({
     root: string,
@@ -180,16 +204,7 @@ const runResult = object({
     durationMs: number,
     stderrTail: strings,
   }),
-  claims: optional(
-    array(
-      object({
-        id: string,
-        text: string,
-        status: oneOf("holds", "fails", "partly-tested", "not-tested"),
-        evidence: array(object({ key: string, value: string, status: oneOf(...checkStatuses, "missing") })),
-      }),
-    ),
-  ),
+  claims: optional(claims),
   tests: optional(tests),
   coverage: optional(coverage),
   verdict,
