@@ -4,6 +4,8 @@
 // reported, never asserted.
 //   npm run bench [-- --runs N]
 //   npm run bench -- --repo PATH [--base REF] [--runs N] [--no-bisect]
+//                    [--bisect-good REF --bisect-bad REF]   (bisect that real range three ways)
+import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, freemem, totalmem } from "node:os";
 import { join } from "node:path";
@@ -12,7 +14,7 @@ import { parseArgs } from "node:util";
 import { createFixtureRepo } from "../fixtures/build-fixture-repo.ts";
 import { censusFigures, printCensus } from "./bench/census.ts";
 import { fixtureRows, historyFigures, mutationFigures } from "./bench/fixture.ts";
-import { longBisectFigures, printLongBisect } from "./bench/long-bisect.ts";
+import { bisectFigures, longBisectFigures, printLongBisect } from "./bench/long-bisect.ts";
 import { printTable } from "./bench/measure.ts";
 import { overheadTimeline, printTimeline } from "./bench/overhead.ts";
 import { printHookFigures, printRealTimeline, realCheckoutFigures } from "./bench/real-checkout.ts";
@@ -23,6 +25,8 @@ const { values } = parseArgs({
     base: { type: "string", default: "HEAD~1" },
     runs: { type: "string" },
     bisect: { type: "boolean", default: true },
+    "bisect-good": { type: "string" },
+    "bisect-bad": { type: "string" },
   },
   allowNegative: true,
 });
@@ -52,7 +56,29 @@ if (values.repo) {
   const census = censusFigures({ projectRoot, bin, repo: values.repo, runs });
   printCensus(census);
   printRealTimeline(real.timeline);
-  const bisect = values.bisect ? longBisectFigures(bin, bisectRuns) : undefined;
+  const good = values["bisect-good"];
+  const bad = values["bisect-bad"];
+  if ((good === undefined) !== (bad === undefined))
+    throw new Error("--bisect-good and --bisect-bad go together");
+  const bisect = !values.bisect
+    ? undefined
+    : good && bad
+      ? bisectFigures({
+          bin,
+          root: values.repo,
+          good,
+          bad,
+          commits: Number(
+            spawnSync("git", ["rev-list", "--count", `${good}...${bad}`], {
+              cwd: values.repo,
+              encoding: "utf8",
+            }).stdout,
+          ),
+          label: `the real range ${good}..${bad}`,
+          runs: bisectRuns,
+          goalMs: 20_000,
+        })
+      : longBisectFigures(bin, bisectRuns);
   if (bisect) printLongBisect(bisect);
   writeFileSync(
     join(projectRoot, ".bench", "real.json"),

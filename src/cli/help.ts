@@ -191,6 +191,12 @@ not exist or does not load are skipped (exit 125), as git bisect skips them; the
 bisect gives, and the result lists the "git bisect" commands that replay it. Your HEAD and bisect
 state are never touched.
 
+The shortcut: each scenario records every file it loaded, read or looked for (its processes' imports,
+requires and file reads, hook commands' included), plus what resolution reads (package.json files
+above them, the root's tsconfig and lockfile). A commit whose copy of all of them is byte-identical
+to a tested commit's is decided without running ("not run: identical to SHA" in the steps, a comment
+in the replay). A tested commit that contradicts it turns it off for the rest of the search.
+
 Options
   --good REF, --bad REF     the endpoints
   --repo PATH               the checkout (default: current directory)
@@ -201,7 +207,9 @@ Options
   --jobs N                  workers, one commit each per round (default: the cores available,
                             fewer when free memory is short: ~450 MB per scenario)
   --strategy kary|binary    kary (default), or binary: "git bisect run", one commit at a time (a
-                            range with merges is always searched this way)
+                            range with merges is always searched this way; no shortcut)
+  --no-shortcut             run the scenario at every step the search picks (the shortcut is also
+                            off with --build: the build is of the whole tree)
   --quiet                   no progress lines on stderr
   -h, --help                show this help
 

@@ -18,6 +18,23 @@ export interface KarySearchOptions {
   test: (sha: string, slot: number) => Promise<Mark>;
   /** Called before each round with the commits it tests and how many are still untested. */
   onRound?: (round: number, shas: readonly string[], untested: number) => void;
+  /**
+   * Bisect's shortcut: the commits (inclusive indices into `range`, -1 the old endpoint) known to
+   * behave as the commit at `index` does, or undefined when nothing is known. Asked for both
+   * endpoints first, then for every commit marked old or new. A span that contradicts a mark (an old
+   * commit inside a new commit's span) turns the shortcut off and drops what it decided.
+   */
+  same?: (index: number) => Promise<{ from: number; to: number } | undefined>;
+  /**
+   * With `same`: whether the commit at `index` may behave unlike the one before it (it changed a
+   * file some tested commit's scenario loaded). Picks go to such commits first: testing one decides
+   * every commit up to the next such commit.
+   */
+  relevant?: (index: number) => boolean;
+  /** The old endpoint's SHA, to name it when a commit is identical to it. */
+  older?: string;
+  /** Called once when the shortcut contradicted a tested commit and was turned off. */
+  onContradiction?: (sha: string, identicalTo: string) => void;
 }
 
 export interface KaryOutcome {
@@ -29,8 +46,10 @@ export interface KaryOutcome {
    * Every commit tested, round by round, the newest first within a round: replayed in this order, the
    * last "new" mark is the lowest (git bisect keeps one bad commit: the last one marked).
    */
-  tested: { sha: string; mark: Mark; round: number }[];
+  tested: { sha: string; mark: Mark; round: number; identicalTo?: string }[];
   rounds: number;
+  /** Commits the test ran on (the rest of `tested` were decided by `same`). */
+  runs: number;
 }
 
 /** Up to `k` commits spread evenly over `untested`, cutting it into k+1 near-equal parts. */
@@ -49,17 +68,53 @@ export function pickPoints<T>(untested: readonly T[], k: number): T[] {
  */
 export async function karySearch(options: KarySearchOptions): Promise<KaryOutcome> {
   const { range } = options;
+  const last = range.length - 1;
   const jobs = Math.max(1, Math.floor(options.jobs));
   const marks = new Map<number, Mark>();
-  const tested: KaryOutcome["tested"] = [];
-  let lo = -1;
-  let hi = range.length - 1;
+  /** Marks decided by the shortcut: the commit each is identical to. */
+  const decided = new Map<number, { identicalTo: number; round: number }>();
+  const tested: { index: number; mark: Mark; round: number }[] = [];
+  let shortcut = options.same !== undefined;
   let rounds = 0;
+  const markOf = (i: number): Mark | undefined => (i === -1 ? "old" : i === last ? "new" : marks.get(i));
+  /** Spread the mark of `i` over its span: one mark at the span's end nearest the boundary. */
+  const spread = async (i: number, round: number) => {
+    const mark = markOf(i);
+    if (!shortcut || !options.same || (mark !== "old" && mark !== "new")) return;
+    const span = await options.same(i);
+    if (!span) return;
+    const [lowest, highest] = [Math.max(-1, span.from), Math.min(last, span.to)];
+    for (let j = lowest; j <= highest; j++) {
+      const other = markOf(j);
+      if (other !== undefined && other !== "skip" && other !== mark) {
+        // The shortcut says j behaves as i, a test says otherwise: trust the tests, run every step.
+        shortcut = false;
+        options.onContradiction?.(
+          range[j] ?? options.older ?? "the old endpoint",
+          range[i] ?? options.older ?? "the old endpoint",
+        );
+        for (const index of decided.keys()) marks.delete(index);
+        decided.clear();
+        return;
+      }
+    }
+    const target = mark === "new" ? lowest : highest;
+    if (target === i || target === -1 || target === last || marks.has(target)) return;
+    marks.set(target, mark);
+    decided.set(target, { identicalTo: i, round });
+  };
+  await spread(last, 0);
+  await spread(-1, 0);
   for (;;) {
+    let hi = last;
+    for (const [i, mark] of marks) if (mark === "new") hi = Math.min(hi, i);
+    let lo = -1;
+    for (const [i, mark] of marks) if (mark === "old" && i < hi) lo = Math.max(lo, i);
     const untested: number[] = [];
     for (let i = lo + 1; i < hi; i++) if (!marks.has(i)) untested.push(i);
     if (untested.length === 0) break;
-    const picks = pickPoints(untested, jobs);
+    const relevant = shortcut && options.relevant ? untested.filter(options.relevant) : [];
+    const picks = pickPoints(relevant.length > 0 ? relevant : untested, jobs);
     rounds += 1;
     options.onRound?.(
       rounds,
@@ -71,21 +126,43 @@ export async function karySearch(options: KarySearchOptions): Promise<KaryOutcom
     const failed = settled.find((result) => result.status === "rejected");
     if (failed) throw failed.reason;
     const results = settled.map((result) => (result as PromiseFulfilledResult<Mark>).value);
-    for (let n = picks.length - 1; n >= 0; n--) {
-      const i = picks[n] as number;
-      const mark = results[n] as Mark;
-      marks.set(i, mark);
-      tested.push({ sha: range[i] as string, mark, round: rounds });
-      if (mark === "new") hi = Math.min(hi, i);
-    }
-    lo = -1;
-    for (const [i, mark] of marks) if (mark === "old" && i < hi) lo = Math.max(lo, i);
+    picks.forEach((i, n) => {
+      marks.set(i, results[n] as Mark);
+      tested.push({ index: i, mark: results[n] as Mark, round: rounds });
+    });
+    for (const i of picks) await spread(i, rounds);
   }
+  let hi = last;
+  for (const [i, mark] of marks) if (mark === "new") hi = Math.min(hi, i);
+  let lo = -1;
+  for (const [i, mark] of marks) if (mark === "old" && i < hi) lo = Math.max(lo, i);
   const candidates = range.slice(lo + 1, hi + 1) as string[];
+  // Round by round, the newest first within a round: replayed in this order, the last "new" mark is
+  // the lowest (git bisect keeps one bad commit: the last one marked).
+  const steps = [
+    ...tested.map((step) => ({ ...step, identicalTo: undefined as number | undefined })),
+    ...[...decided].map(([index, { identicalTo, round }]) => ({
+      index,
+      mark: marks.get(index) as Mark,
+      round,
+      identicalTo,
+    })),
+  ].sort((x, y) => x.round - y.round || y.index - x.index);
   return {
     first: candidates.length === 1 ? candidates[0] : undefined,
     candidates,
-    tested,
+    tested: steps.map((step) => ({
+      sha: range[step.index] as string,
+      mark: step.mark,
+      round: step.round,
+      ...(step.identicalTo === undefined
+        ? {}
+        : {
+            identicalTo:
+              step.identicalTo === -1 ? (options.older ?? "") : (range[step.identicalTo] as string),
+          }),
+    })),
     rounds,
+    runs: tested.length,
   };
 }

@@ -6,7 +6,8 @@ export interface ReplayInput {
   direction: "fixed" | "broke";
   good: string;
   bad: string;
-  steps: readonly { sha: string; outcome: "holds" | "fails" | "skipped" }[];
+  /** `identicalTo`: decided by identity with that tested commit (a comment line says so). */
+  steps: readonly { sha: string; outcome: "holds" | "fails" | "skipped"; identicalTo?: string }[];
 }
 
 /** `git bisect start ...` with its arguments single-quoted, as git writes its log (replay needs that). */
@@ -26,8 +27,12 @@ export function bisectReplay(input: ReplayInput): string[] {
         : "bad";
   return [
     `git bisect start ${start.map(quote).join(" ")}`,
-    ...input.steps.map(
-      (step) => `git bisect ${step.outcome === "skipped" ? "skip" : term(step.outcome)} ${step.sha}`,
-    ),
+    ...input.steps.flatMap((step) => [
+      // git bisect replay runs only the lines that start with "git bisect": a comment is safe.
+      ...(step.identicalTo
+        ? [`# not run: every file the scenario loaded is identical to ${step.identicalTo}, where it ran`]
+        : []),
+      `git bisect ${step.outcome === "skipped" ? "skip" : term(step.outcome)} ${step.sha}`,
+    ]),
   ];
 }

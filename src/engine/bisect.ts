@@ -11,8 +11,10 @@ import { checkPassEnv } from "../process/target-env.ts";
 import { proofLine } from "../result/proof-lines.ts";
 import { type BisectResult, type ProofResult, resultSchema } from "../result/types.ts";
 import { allProofs, loadDefinition } from "../scenario/load-definition.ts";
+import { type Closure, changedPaths, closureOf, identicalSpan, touches } from "./bisect-closure.ts";
 import { karySearch, type Mark } from "./bisect-kary.ts";
 import { bisectReplay } from "./bisect-replay.ts";
+import type { ScenarioClosure } from "./run-options.ts";
 import { runProof } from "./run-proof.ts";
 
 /** `kary`: N commits per round on N workers (default); `binary`: `git bisect run`, one at a time. */
@@ -37,6 +39,11 @@ export interface BisectOptions {
   strategy?: BisectStrategy;
   /** `--jobs`: commits tested side by side (default: the cores available, bounded by free memory). */
   jobs?: number;
+  /**
+   * Decide a commit without running it when every file the scenario loaded at a tested commit is
+   * identical there (default true; `--no-shortcut` turns it off). Off with --build and with `binary`.
+   */
+  shortcut?: boolean;
   command?: string[];
   onProgress?: (message: string) => void;
   signal?: AbortSignal;
@@ -59,6 +66,16 @@ interface Search {
   steps: Step[];
   /** Set when git bisect ended without either answer. */
   failure?: string;
+  /** Scenario runs of the search itself (the endpoints' are counted apart). */
+  runs: number;
+}
+
+/** Why commits cannot be decided by identity in this bisect, or undefined when they can. */
+function shortcutOff(options: BisectOptions, strategy: BisectStrategy): string | undefined {
+  if (options.shortcut === false) return "--no-shortcut";
+  if (options.build) return "--build runs the repo's build of the whole tree at every step";
+  if (strategy === "binary") return "git bisect run tests every commit it picks";
+  return undefined;
 }
 
 async function isAncestor(root: string, older: string, newer: string): Promise<boolean> {
@@ -137,9 +154,13 @@ export async function bisectProof(options: BisectOptions): Promise<BisectResult>
   // fixed: the older endpoint is --bad (old term "broken"), the newer --good ("fixed"); broke: the reverse.
   const [older, newer] = direction === "fixed" ? [bad, good] : [good, bad];
   const pool = worktreePool(root, (worktree) => linkInstalledModules(root, worktree.path), options.signal);
+  // What each tested commit's scenario loaded (its closure), when the shortcut may use it.
+  const closures = new Map<string, ScenarioClosure>();
+  const recordClosures = options.shortcut !== false && !options.build;
   const prove = async (slot: number, sha: string): Promise<ProofResult> => {
     const worktree = await pool.at(slot, sha);
     return runProof({
+      onClosure: recordClosures ? (closure) => closures.set(sha, closure) : undefined,
       repo: worktree.path,
       proof,
       module: options.module,
@@ -165,9 +186,15 @@ export async function bisectProof(options: BisectOptions): Promise<BisectResult>
     const subjects = new Map(range?.map((commit) => [commit.sha, commit.subject]));
     const subjectOf = async (sha: string) =>
       subjects.get(sha) ?? (await git(root, ["log", "-1", "--format=%s", sha])).stdout;
+    const off = shortcutOff(options, strategy);
+    const candidates = [...definition.module.candidates, ...(options.module ? [options.module] : [])];
+    const same =
+      off === undefined && range
+        ? await identity({ root, older, newer, range: range.map((c) => c.sha), closures, candidates })
+        : undefined;
     const search =
       strategy === "kary" && range
-        ? await karyBisect(options, { direction, jobs, range, prove })
+        ? await karyBisect(options, { direction, jobs, range, prove, older, same })
         : await gitBisectRun(options, {
             direction,
             good,
@@ -206,6 +233,8 @@ export async function bisectProof(options: BisectOptions): Promise<BisectResult>
         ]
       : [];
     const verdict = first ? "found" : "cannot-test";
+    const decided = search.steps.filter((step) => step.identicalTo !== undefined).length;
+    const scenarioRuns = strategy === "kary" ? 2 + search.runs : search.steps.length;
     return {
       schema: resultSchema,
       kind: "bisect",
@@ -216,6 +245,11 @@ export async function bisectProof(options: BisectOptions): Promise<BisectResult>
       first,
       candidates: search.candidates,
       steps: search.steps,
+      scenarioRuns,
+      shortcut:
+        off === undefined
+          ? { used: true, reason: `${decided} commit(s) decided by identity` }
+          : { used: false, reason: off },
       strategy,
       jobs: strategy === "kary" ? jobs : 1,
       replay: bisectReplay({
@@ -233,6 +267,7 @@ export async function bisectProof(options: BisectOptions): Promise<BisectResult>
         proofLine("bad", bad),
         proofLine("direction", direction),
         proofLine("steps", String(search.steps.length)),
+        proofLine("scenario-runs", String(scenarioRuns)),
         proofLine(
           direction === "fixed" ? "first-fixed-commit" : "first-bad-commit",
           first ? first.sha : "none",
@@ -301,6 +336,8 @@ async function karyBisect(
     jobs: number;
     range: { sha: string; subject: string }[];
     prove: (slot: number, sha: string) => Promise<ProofResult>;
+    older: string;
+    same: Identity | undefined;
   },
 ): Promise<Search> {
   const { direction, jobs, range } = context;
@@ -312,6 +349,13 @@ async function karyBisect(
   const outcome = await karySearch({
     range: range.map((commit) => commit.sha),
     jobs,
+    older: context.older,
+    same: context.same && (async (index) => context.same?.span(index)),
+    relevant: context.same?.relevant,
+    onContradiction: (sha, identicalTo) =>
+      progress?.(
+        `${sha.slice(0, 12)} behaves unlike ${identicalTo.slice(0, 12)} although every file its scenario loaded is identical: testing every step from here (the shortcut is off)`,
+      ),
     onRound: (round, shas, untested) =>
       progress?.(
         `round ${round}: testing ${shas.map((sha) => sha.slice(0, 12)).join(", ")} (${untested} untested)`,
@@ -335,6 +379,12 @@ async function karyBisect(
     },
   });
   if (options.signal?.aborted) throw relayProofError("INTERRUPTED", "bisect was interrupted");
+  const decided = outcome.tested.length - outcome.runs;
+  if (decided > 0) {
+    progress?.(
+      `${decided} commit(s) decided without running: every file the scenario loaded is identical to a tested commit's`,
+    );
+  }
   const outcomeOf = (mark: Mark): Step["outcome"] =>
     mark === "skip" ? "skipped" : (mark === "new") === (direction === "fixed") ? "holds" : "fails";
   const subjects = new Map(range.map((commit) => [commit.sha, commit.subject]));
@@ -345,7 +395,9 @@ async function karyBisect(
       sha: step.sha,
       subject: subjects.get(step.sha) ?? "",
       outcome: outcomeOf(step.mark),
+      ...(step.identicalTo ? { identicalTo: step.identicalTo } : {}),
     })),
+    runs: outcome.runs,
   };
 }
 
@@ -408,10 +460,55 @@ async function gitBisectRun(
     return {
       ...found,
       steps,
+      runs: steps.length,
       failure: run && (run.stderr || run.stdout).split("\n")[0],
     };
   } finally {
     // Plain `reset`: git 2.39 takes `--quiet` for a commit and resets nothing.
     await git(worktree.path, ["bisect", "reset"]);
   }
+}
+
+/** Bisect's shortcut as `karySearch` asks it. */
+interface Identity {
+  /** The commits identical to the one at `index` in every file its scenario loaded. */
+  span(index: number): { from: number; to: number } | undefined;
+  /** Whether the commit at `index` changed a file some tested commit's scenario loaded. */
+  relevant(index: number): boolean;
+}
+
+/**
+ * The shortcut over one range, from one `git log` of it. A commit whose record is missing or
+ * incomplete (a process it started never reported) has no span.
+ */
+async function identity(input: {
+  root: string;
+  older: string;
+  newer: string;
+  range: string[];
+  closures: ReadonlyMap<string, ScenarioClosure>;
+  candidates: readonly string[];
+}): Promise<Identity> {
+  const changes = await changedPaths(input.root, input.older, input.newer);
+  const closureAt = (sha: string | undefined) => {
+    const recorded = sha === undefined ? undefined : input.closures.get(sha);
+    return recorded?.complete
+      ? closureOf(recorded, { roots: [input.root], candidates: input.candidates })
+      : undefined;
+  };
+  const known = new Map<string, Closure>();
+  return {
+    span(index) {
+      const sha = index === -1 ? input.older : input.range[index];
+      const closure = closureAt(sha);
+      if (!closure || sha === undefined) return undefined;
+      known.set(sha, closure);
+      return identicalSpan(input.range, changes, index, closure);
+    },
+    relevant(index) {
+      const list = changes.get(input.range[index] as string);
+      if (list === undefined || known.size === 0) return true;
+      return list.some((change) => [...known.values()].some((closure) => touches(closure, change)));
+    },
+  };
 }

@@ -113,7 +113,9 @@ async function scenarioStage(
       dir: coverage.scenarioDir,
       files: coverage.include.map((file) => join(prepared.scenarioRoot, file)),
     },
+    recordClosure: options.onClosure !== undefined,
   });
+  if (scenario.closure) options.onClosure?.({ ...scenario.closure, scenarioRoot: prepared.scenarioRoot });
   return withUnrunSections(scenario, proofs);
 }
 

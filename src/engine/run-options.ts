@@ -1,4 +1,5 @@
 // The options of one proof run (`relay-proof run`), shared by run, compare and bisect.
+import type { RecordedClosure } from "../scenario/closure-recorder.ts";
 import type { ChildMessage } from "../scenario/messages.ts";
 import type { ShardEvent } from "../shards/run-tests.ts";
 
@@ -49,6 +50,16 @@ export interface RunProofOptions {
    * change is measured from (compare's base; `--changed BASE` for run); without one, the module only.
    */
   coverage?: boolean | { base?: string };
+  /**
+   * Bisect's shortcut: record every file the scenario (and its hook commands) loaded or looked at, and
+   * hand them over with the checkout they ran in.
+   */
+  onClosure?: (closure: ScenarioClosure) => void;
+}
+
+/** What one scenario loaded, for bisect: the recorded files and the checkout the scenario ran in. */
+export interface ScenarioClosure extends RecordedClosure {
+  scenarioRoot: string;
 }
 
 /** The whole scenario: a first hook command on a fresh machine may compile the CLI's plugins for a minute. */

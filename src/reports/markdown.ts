@@ -240,7 +240,7 @@ function renderBisect(result: BisectResult): string {
     "",
     `- **Good:** ${code(result.good.sha)} (${text(result.good.ref)}); **bad:** ${code(result.bad.sha)} (${text(result.bad.ref)})`,
     `- **Result:** ${result.first ? `${code(result.first.sha)} ${text(result.first.subject)}` : `no single commit: ${result.reasons.map(text).join("; ")}`}`,
-    `- **Steps:** ${result.steps.length}`,
+    `- **Steps:** ${result.steps.length} (${result.scenarioRuns ?? result.steps.length} scenario runs${result.shortcut?.used ? `; ${text(result.shortcut.reason)}, by every file the scenario loaded being identical to a tested commit` : ""})`,
     ...(result.reproduce.length > 0 ? [`- **Reproduce:** ${result.reproduce.map(code).join(", ")}`] : []),
     "",
     fenced(result.proofLines, "console", ""),

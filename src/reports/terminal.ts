@@ -159,14 +159,20 @@ function renderBisect(result: BisectResult, options: TerminalOptions): string {
     `relay-proof bisect ${result.proof.id}: which commit ${what} it (good ${result.good.sha.slice(0, 12)}, bad ${result.bad.sha.slice(0, 12)})`,
     "",
   ];
-  for (const step of result.steps)
-    lines.push(`  ${step.outcome.padEnd(7)} ${step.sha.slice(0, 12)} ${sanitizeValue(step.subject)}`);
+  for (const step of result.steps) {
+    const decided = step.identicalTo
+      ? ` (not run: identical to ${sanitizeValue(step.identicalTo.slice(0, 12))})`
+      : "";
+    lines.push(
+      `  ${step.outcome.padEnd(7)} ${step.sha.slice(0, 12)} ${sanitizeValue(step.subject)}${decided}`,
+    );
+  }
   lines.push("");
   const code = result.verdict === "found" ? 32 : 33;
   if (result.first)
     lines.push(`  first ${what} commit: ${result.first.sha} ${sanitizeValue(result.first.subject)}`);
   lines.push(
-    `  verdict ${paint(color, code, result.verdict.toUpperCase())} (exit ${result.exitCode}, ${result.steps.length} steps, ${(result.durationMs / 1000).toFixed(1)} s)`,
+    `  verdict ${paint(color, code, result.verdict.toUpperCase())} (exit ${result.exitCode}, ${result.steps.length} steps, ${result.scenarioRuns ?? result.steps.length} scenario runs, ${(result.durationMs / 1000).toFixed(1)} s)`,
   );
   for (const reason of result.reasons) lines.push(`    ${sanitizeValue(reason)}`);
   if (result.reproduce.length > 0)

@@ -243,7 +243,16 @@ const bisectResult = object({
   bad: commit,
   first: optional(object({ sha: string, subject: string })),
   candidates: strings,
-  steps: array(object({ sha: string, subject: string, outcome: oneOf("holds", "fails", "skipped") })),
+  steps: array(
+    object({
+      sha: string,
+      subject: string,
+      outcome: oneOf("holds", "fails", "skipped"),
+      identicalTo: optional(string),
+    }),
+  ),
+  scenarioRuns: optional(number),
+  shortcut: optional(object({ used: boolean, reason: string })),
   strategy: oneOf("kary", "binary"),
   jobs: number,
   replay: strings,

@@ -168,8 +168,16 @@ export interface BisectResult {
   first: { sha: string; subject: string } | undefined;
   /** The first commit, or, when only untestable commits hide it, every commit it may be (oldest first). */
   candidates: string[];
-  /** The verified endpoints, then each commit the search tested, with the proof's answer. */
-  steps: { sha: string; subject: string; outcome: "holds" | "fails" | "skipped" }[];
+  /**
+   * The verified endpoints, then each commit the search tested, with the proof's answer. A step with
+   * `identicalTo` was decided without running: every file the scenario loaded at that commit (it ran
+   * there) is byte-identical at this one.
+   */
+  steps: { sha: string; subject: string; outcome: "holds" | "fails" | "skipped"; identicalTo?: string }[];
+  /** The scenario runs the search took (steps minus the ones decided by identity). */
+  scenarioRuns: number;
+  /** Whether commits could be decided by identity, and why not when they could not. */
+  shortcut: { used: boolean; reason: string };
   /** `kary`: N commits per round on N workers (`jobs`); `binary`: `git bisect run`. */
   strategy: "kary" | "binary";
   jobs: number;

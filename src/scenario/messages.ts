@@ -22,6 +22,8 @@ export interface ChildConfig {
   cli: CliInfo;
   /** `--coverage`: block coverage of these absolute files goes to `dir` (hook commands' too). */
   coverage?: { dir: string; files: string[] };
+  /** Recording the closure (bisect's shortcut): NODE_OPTIONS that make a hook command record too. */
+  closureNodeOptions?: string;
 }
 
 export const childConfigEnv = "RELAY_PROOF_CHILD_CONFIG";

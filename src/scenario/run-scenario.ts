@@ -4,6 +4,12 @@ import { join } from "node:path";
 import { loaderCacheNames } from "../checkout/loader-cache.ts";
 import { spawnGroup } from "../process/spawn-group.ts";
 import { makeTargetSandbox } from "../process/target-sandbox.ts";
+import {
+  closureDirEnv,
+  prepareClosureRecording,
+  readClosure,
+  recordingNodeOptions,
+} from "./closure-recorder.ts";
 import type { CliInfo } from "./definition.ts";
 import {
   type ChildConfig,
@@ -47,6 +53,8 @@ export interface RunScenarioOptions {
   loaderCacheDir?: string;
   /** `--coverage`: V8 coverage of these files, from the child and the hook commands it starts. */
   coverage?: { dir: string; files: string[] };
+  /** Record every file the child and its hook commands load or look at (bisect's shortcut). */
+  recordClosure?: boolean;
 }
 
 /** Link a cache that lives outside the run into the private TMPDIR, under the name its owner looks for. */
@@ -74,6 +82,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
     linkCache(tmp, `tsx-${userInfo().uid}`, join(tmpdir(), `tsx-${userInfo().uid}`));
     const loaders = options.loaderCacheDir;
     if (loaders) for (const name of loaderCacheNames) linkCache(tmp, name, join(loaders, name));
+    const recording = options.recordClosure ? prepareClosureRecording(sandbox.path) : undefined;
     const config: ChildConfig = {
       proofs: options.proofs,
       repoRoot: options.repoRoot,
@@ -82,6 +91,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       commandTimeoutMs: options.commandTimeoutMs,
       cli: options.cli,
       coverage: options.coverage,
+      closureNodeOptions: recording && recordingNodeOptions(recording, undefined),
     };
     const tsconfig = join(options.repoRoot, "tsconfig.json");
     const result = emptyScenarioResult();
@@ -128,13 +138,20 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
     };
     const child = await spawnGroup(
       options.nodePath,
-      ["--import", options.tsxLoaderUrl, siblingModule(import.meta.url, "./child/main")],
+      [
+        "--import",
+        options.tsxLoaderUrl,
+        // After tsx: its hooks then hand every resolution and load on to the recorder's.
+        ...(recording ? ["--import", recording.preloadUrl] : []),
+        siblingModule(import.meta.url, "./child/main"),
+      ],
       {
         cwd: options.repoRoot,
         env: sandbox.env({
           ...options.env,
           ...(existsSync(tsconfig) ? { TSX_TSCONFIG_PATH: tsconfig } : {}),
           [childConfigEnv]: JSON.stringify(config),
+          ...(recording ? { [closureDirEnv]: recording.dir } : {}),
         }),
         timeoutMs: options.timeoutMs,
         onMessage,
@@ -150,6 +167,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
     result.stderr = child.spawnError ? `${child.stderr}\n${child.spawnError}` : child.stderr;
     result.durationMs = child.durationMs;
     for (const section of result.sections) if (section.completed) section.interruptedDuring = undefined;
+    if (recording) result.closure = readClosure(recording);
     return result;
   } finally {
     sandbox.remove();

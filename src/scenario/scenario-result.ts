@@ -1,5 +1,6 @@
 // What the scenario stage returns: every proof's section as the child reported it, how the child
 // ended, and the views the verdict is decided on (one proof's section, or all folded together).
+import type { RecordedClosure } from "./closure-recorder.ts";
 import type { CheckSpec, CheckStatus } from "./definition.ts";
 
 export interface CheckResult extends CheckSpec {
@@ -47,6 +48,8 @@ export interface ScenarioResult {
   stderr: string;
   durationMs: number;
   sections: ProofSection[];
+  /** With `recordClosure`: every file the child and the processes it started loaded or looked at. */
+  closure?: RecordedClosure;
 }
 
 /** A scenario that has reported nothing yet (or never ran, with `cannotTest` set). */

@@ -1,6 +1,10 @@
 import { describe, expect, it, onTestFinished } from "vitest";
 import { relayModulePath } from "../../fixtures/build-fixture-repo.ts";
-import { createLongHistory, type LongHistoryOptions } from "../../fixtures/build-long-history.ts";
+import {
+  createHelperChangeHistory,
+  createLongHistory,
+  type LongHistoryOptions,
+} from "../../fixtures/build-long-history.ts";
 import { git } from "../../src/checkout/git.ts";
 import { type BisectOptions, bisectProof } from "../../src/engine/bisect.ts";
 import { demoHistory, fixHistory, regressionHistory } from "../helpers/fixture-history.ts";
@@ -10,6 +14,12 @@ import { repoState } from "../helpers/repo-state.ts";
 /** A long fixture history that deletes itself when the test finishes. */
 function longHistory(options: LongHistoryOptions) {
   const history = createLongHistory(options);
+  onTestFinished(() => history.repo.remove());
+  return history;
+}
+
+function helperChangeHistory() {
+  const history = createHelperChangeHistory();
   onTestFinished(() => history.repo.remove());
   return history;
 }
@@ -45,14 +55,20 @@ describe("bisectProof", () => {
     expect(result.replay[0]).toBe(
       `git bisect start '--term-old=broken' '--term-new=fixed' '${head}' '${commits["relay: first version (v0)"]}'`,
     );
+    // A step decided by identity is marked like a tested one, after a comment naming the commit it
+    // is identical to (git bisect replay runs only the "git bisect" lines).
     expect(result.replay.slice(1)).toEqual(
       result.steps
         .slice(2)
-        .map(
-          (step) =>
-            `git bisect ${{ holds: "fixed", fails: "broken", skipped: "skip" }[step.outcome]} ${step.sha}`,
-        ),
+        .flatMap((step) => [
+          ...(step.identicalTo
+            ? [`# not run: every file the scenario loaded is identical to ${step.identicalTo}, where it ran`]
+            : []),
+          `git bisect ${{ holds: "fixed", fails: "broken", skipped: "skip" }[step.outcome]} ${step.sha}`,
+        ]),
     );
+    expect(result.shortcut.used).toBe(true);
+    expect(result.scenarioRuns).toBe(result.steps.filter((step) => !step.identicalTo).length);
     expect(await repoState(repo.root)).toEqual(before);
   });
 
@@ -185,6 +201,16 @@ describe("k-ary and binary bisect agree on every fixture history", () => {
       },
     ],
     [
+      "a regression in one line of an imported helper, among edits of files next to it that nothing imports",
+      () => {
+        const history = helperChangeHistory();
+        return {
+          options: { repo: history.repo.root, good: history.good, bad: history.bad },
+          expected: [history.boundary],
+        };
+      },
+    ],
+    [
       "a long history with a regression and unloadable commits on both sides",
       () => {
         const history = longHistory({
@@ -215,6 +241,11 @@ describe("k-ary and binary bisect agree on every fixture history", () => {
         verdict: binary.verdict,
       });
       expect(kary.candidates).toEqual(expected);
+      // The shortcut decides commits whose loaded files are identical to a tested commit's: fewer
+      // scenario runs than git bisect run, which tests every commit it picks.
+      expect(kary.shortcut.used).toBe(true);
+      expect(binary.shortcut.used).toBe(false);
+      expect(kary.scenarioRuns).toBeLessThan(binary.scenarioRuns);
       // Two whole bisects of a long history, each step a full scenario: minutes on a loaded machine.
     },
     180_000,

@@ -82,7 +82,12 @@ export function createContext(
       const result = await spawnGroup("/bin/sh", ["-c", command], {
         cwd: config.repoRoot,
         // Hook commands are processes of their own: NODE_V8_COVERAGE makes each write its coverage.
-        env: config.coverage ? { ...process.env, NODE_V8_COVERAGE: config.coverage.dir } : process.env,
+        env: {
+          ...process.env,
+          ...(config.coverage ? { NODE_V8_COVERAGE: config.coverage.dir } : {}),
+          // Recording the closure: the command's Node processes record what they load as well.
+          ...(config.closureNodeOptions ? { NODE_OPTIONS: config.closureNodeOptions } : {}),
+        },
         input: options.input,
         timeoutMs: options.timeoutMs,
         killGraceMs: 500,
