@@ -206,8 +206,10 @@ Options
                             step then builds its commit once; steps are scenario-only without them)
   --jobs N                  workers, one commit each per round (default: the cores available,
                             fewer when free memory is short: ~450 MB per scenario)
-  --strategy kary|binary    kary (default), or binary: "git bisect run", one commit at a time (a
-                            range with merges is always searched this way; no shortcut)
+  --strategy kary|binary    kary (default; over a range with merges it follows the first-parent
+                            line, as "git bisect --first-parent", and names a merge that brought
+                            the change in), or binary: "git bisect run" over the whole graph, one
+                            commit at a time, no shortcut
   --no-shortcut             run the scenario at every step the search picks (the shortcut is also
                             off with --build: the build is of the whole tree)
   --quiet                   no progress lines on stderr

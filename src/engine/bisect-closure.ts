@@ -155,8 +155,8 @@ export function touches(closure: Closure, change: PathChange): boolean {
 }
 
 /**
- * The paths each commit after `older` up to `newer` changed (its diff against its parent), for a
- * linear range, in one `git log`.
+ * The paths each commit after `older` up to `newer` changed (its diff against its first parent), on
+ * the line of first parents, in one `git log`.
  */
 export async function changedPaths(
   root: string,
@@ -168,6 +168,9 @@ export async function changedPaths(
     "-z",
     "--no-renames",
     "--name-status",
+    // Along the first-parent line, a merge's change is its diff against its first parent.
+    "--first-parent",
+    "--diff-merges=first-parent",
     "--format=%x01%H",
     newer,
     `^${older}`,

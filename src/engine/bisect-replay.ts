@@ -6,6 +6,8 @@ export interface ReplayInput {
   direction: "fixed" | "broke";
   good: string;
   bad: string;
+  /** The search followed first parents: `git bisect start --first-parent`. */
+  firstParent?: boolean;
   /** `identicalTo`: decided by identity with that tested commit (a comment line says so). */
   steps: readonly { sha: string; outcome: "holds" | "fails" | "skipped"; identicalTo?: string }[];
 }
@@ -25,8 +27,9 @@ export function bisectReplay(input: ReplayInput): string[] {
       : outcome === "holds"
         ? "good"
         : "bad";
+  const firstParent = input.firstParent ? ["--first-parent"] : [];
   return [
-    `git bisect start ${start.map(quote).join(" ")}`,
+    `git bisect start ${[...firstParent, ...start].map(quote).join(" ")}`,
     ...input.steps.flatMap((step) => [
       // git bisect replay runs only the lines that start with "git bisect": a comment is safe.
       ...(step.identicalTo

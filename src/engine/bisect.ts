@@ -78,27 +78,42 @@ function shortcutOff(options: BisectOptions, strategy: BisectStrategy): string |
   return undefined;
 }
 
+async function isMerge(root: string, sha: string): Promise<boolean> {
+  return (await git(root, ["rev-parse", "--verify", "--quiet", `${sha}^2`])).ok;
+}
+
 async function isAncestor(root: string, older: string, newer: string): Promise<boolean> {
   return (await git(root, ["merge-base", "--is-ancestor", older, newer])).ok;
 }
 
 /**
  * The commits after `older` up to `newer`, oldest first, with their subjects, when they form one line
- * (no merge, each commit's parent the one before); undefined otherwise.
+ * (no merge, each commit's parent the one before); undefined otherwise. With `firstParent`, the line
+ * of first parents from `newer` back to `older` (merges included, their side branches not), when
+ * `older` is on it.
  */
 export async function linearRange(
   root: string,
   older: string,
   newer: string,
+  options: { firstParent?: boolean } = {},
 ): Promise<{ sha: string; subject: string }[] | undefined> {
-  const log = await git(root, ["log", "--reverse", "--format=%H %P%x00%s", newer, `^${older}`]);
+  const firstParent = options.firstParent ? ["--first-parent"] : [];
+  const log = await git(root, [
+    "log",
+    ...firstParent,
+    "--reverse",
+    "--format=%H %P%x00%s",
+    newer,
+    `^${older}`,
+  ]);
   if (!log.ok) return undefined;
   const commits: { sha: string; subject: string }[] = [];
   let parent = older;
   for (const line of log.stdout.split("\n").filter(Boolean)) {
     const [ids = "", subject = ""] = line.split("\0");
     const [sha = "", ...parents] = ids.split(" ");
-    if (parents.length !== 1 || parents[0] !== parent) return undefined;
+    if (parents[0] !== parent || (!options.firstParent && parents.length !== 1)) return undefined;
     commits.push({ sha, subject });
     parent = sha;
   }
@@ -176,12 +191,24 @@ export async function bisectProof(options: BisectOptions): Promise<BisectResult>
   };
   try {
     await verifyEndpoints(options, { good, bad }, jobs, prove);
-    // The range, oldest first, when it is one line of commits (undefined when it has merges).
-    const range = await linearRange(root, older, newer);
+    // The range, oldest first, when it is one line of commits; with merges, k-ary follows the line of
+    // first parents (git bisect --first-parent), where --bad must lie.
     let strategy = options.strategy ?? "kary";
-    if (strategy === "kary" && !range) {
-      progress?.("the range has merges: searching it with git bisect run instead of the k-ary search");
-      strategy = "binary";
+    let range = await linearRange(root, older, newer);
+    let firstParent = false;
+    if (!range && strategy === "kary") {
+      range = await linearRange(root, older, newer, { firstParent: true });
+      firstParent = range !== undefined;
+      if (firstParent) {
+        progress?.(
+          "the range has merges: searching its first-parent line (as git bisect --first-parent); --strategy binary searches the merged branches too",
+        );
+      } else {
+        progress?.(
+          "the range has merges and the older endpoint is not on the newer one's first-parent line: searching it with git bisect run",
+        );
+        strategy = "binary";
+      }
     }
     const subjects = new Map(range?.map((commit) => [commit.sha, commit.subject]));
     const subjectOf = async (sha: string) =>
@@ -190,7 +217,14 @@ export async function bisectProof(options: BisectOptions): Promise<BisectResult>
     const candidates = [...definition.module.candidates, ...(options.module ? [options.module] : [])];
     const same =
       off === undefined && range
-        ? await identity({ root, older, newer, range: range.map((c) => c.sha), closures, candidates })
+        ? await identity({
+            root,
+            older,
+            newer,
+            range: range.map((c) => c.sha),
+            closures,
+            candidates,
+          })
         : undefined;
     const search =
       strategy === "kary" && range
@@ -218,8 +252,16 @@ export async function bisectProof(options: BisectOptions): Promise<BisectResult>
     }
     const first = search.first ? { sha: search.first, subject: await subjectOf(search.first) } : undefined;
     const what = direction === "fixed" ? "fixing" : "breaking";
+    const merge = first && firstParent ? await isMerge(root, first.sha) : false;
     const reasons = first
-      ? [`${first.sha} is the first commit where the proof ${direction === "fixed" ? "holds" : "fails"}`]
+      ? [
+          `${first.sha} is the first commit${firstParent ? " on the first-parent line" : ""} where the proof ${direction === "fixed" ? "holds" : "fails"}`,
+          ...(merge
+            ? [
+                `it is a merge: the change came in from the branch it merged; --strategy binary searches that branch too`,
+              ]
+            : []),
+        ]
       : search.candidates.length > 0
         ? [
             `only untestable commits are left; the first ${what} commit is one of: ${search.candidates.join(", ")}`,
@@ -252,8 +294,10 @@ export async function bisectProof(options: BisectOptions): Promise<BisectResult>
           : { used: false, reason: off },
       strategy,
       jobs: strategy === "kary" ? jobs : 1,
+      ...(firstParent ? { firstParent } : {}),
       replay: bisectReplay({
         direction,
+        firstParent,
         good,
         bad,
         steps: search.steps.filter((step) => step.sha !== good && step.sha !== bad),

@@ -254,6 +254,7 @@ const bisectResult = object({
   scenarioRuns: optional(number),
   shortcut: optional(object({ used: boolean, reason: string })),
   strategy: oneOf("kary", "binary"),
+  firstParent: optional(boolean),
   jobs: number,
   replay: strings,
   verdict: oneOf("found", "not-found", "cannot-test"),

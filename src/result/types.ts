@@ -180,6 +180,8 @@ export interface BisectResult {
   shortcut: { used: boolean; reason: string };
   /** `kary`: N commits per round on N workers (`jobs`); `binary`: `git bisect run`. */
   strategy: "kary" | "binary";
+  /** The range had merges and k-ary followed its first-parent line (as `git bisect --first-parent`). */
+  firstParent?: boolean;
   jobs: number;
   /** `git bisect` commands (log form) that reproduce the boundary; `git bisect replay` takes them too. */
   replay: string[];

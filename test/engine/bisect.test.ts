@@ -123,7 +123,7 @@ describe("bisectProof", () => {
     expect(await repoState(repo.root)).toEqual(before);
   });
 
-  it("searches a range with a merge with git bisect run", async () => {
+  it("searches a range with a merge along its first-parent line, as git bisect --first-parent", async () => {
     const repo = fixtureRepo({ variant: "v1-module-local" });
     const bug = repo.head;
     await git(repo.root, ["checkout", "--quiet", "-b", "side"]);
@@ -146,10 +146,46 @@ describe("bisectProof", () => {
       bad: bug,
       onProgress: (message) => progress.push(message),
     });
-    expect(result).toMatchObject({ strategy: "binary", verdict: "found", first: { sha: fix } });
+    expect(result).toMatchObject({
+      strategy: "kary",
+      firstParent: true,
+      verdict: "found",
+      first: { sha: fix },
+    });
     expect(progress).toContain(
-      "the range has merges: searching it with git bisect run instead of the k-ary search",
+      "the range has merges: searching its first-parent line (as git bisect --first-parent); --strategy binary searches the merged branches too",
     );
+    expect(result.replay[0]).toMatch(/^git bisect start '--first-parent' '--term-old=broken'/);
+    // git bisect itself, over the whole graph, agrees.
+    const binary = await bisectProof({ repo: repo.root, good: "HEAD", bad: bug, strategy: "binary" });
+    expect(binary).toMatchObject({ strategy: "binary", first: { sha: fix } });
+    expect(binary.firstParent).toBeUndefined();
+  });
+
+  it("names the merge that brought a fix in from a side branch, on the first-parent line", async () => {
+    const repo = fixtureRepo({ variant: "v1-module-local" });
+    const bug = repo.head;
+    repo.write("README.md", "main\n");
+    repo.commit("docs: on main");
+    await git(repo.root, ["checkout", "--quiet", "-b", "side", bug]);
+    repo.useVariant("v2-correct");
+    const fix = repo.commit("relay: generations (on a branch)");
+    await git(repo.root, ["checkout", "--quiet", "main"]);
+    const identity = {
+      GIT_AUTHOR_NAME: "F",
+      GIT_AUTHOR_EMAIL: "f@example.invalid",
+      GIT_COMMITTER_NAME: "F",
+      GIT_COMMITTER_EMAIL: "f@example.invalid",
+    };
+    expect((await git(repo.root, ["merge", "--quiet", "--no-edit", "side"], identity)).ok).toBe(true);
+    const merge = (await git(repo.root, ["rev-parse", "HEAD"])).stdout;
+    repo.write("README.md", "after\n");
+    repo.commit("docs: after the merge");
+    const result = await bisectProof({ repo: repo.root, good: "HEAD", bad: bug });
+    expect(result).toMatchObject({ firstParent: true, first: { sha: merge } });
+    expect(result.reasons[1]).toMatch(/^it is a merge: the change came in from the branch it merged/);
+    const binary = await bisectProof({ repo: repo.root, good: "HEAD", bad: bug, strategy: "binary" });
+    expect(binary.first?.sha).toBe(fix);
   });
 });
 
