@@ -3,14 +3,14 @@
 // Proof files import this entry inside the target's scenario child, so it loads only the contract;
 // each library function loads its engine on first call.
 
-import type { BisectOptions } from "./engine/bisect.ts";
+import type { BisectOptions } from "./engine/bisect/bisect.ts";
 import type { CompareOptions } from "./engine/compare.ts";
 import type { DemoOptions, DemoResult } from "./engine/demo.ts";
 import type { MergeOptions } from "./engine/merge-results.ts";
 import type { RunProofOptions } from "./engine/run-proof.ts";
 import type { BisectResult, CompareResult, ProofResult } from "./result/types.ts";
 
-export type { BisectOptions } from "./engine/bisect.ts";
+export type { BisectOptions } from "./engine/bisect/bisect.ts";
 export type { CompareOptions } from "./engine/compare.ts";
 export type { DemoOptions, DemoResult } from "./engine/demo.ts";
 export type { MergeOptions } from "./engine/merge-results.ts";
@@ -49,7 +49,7 @@ export async function compareRefs(options: CompareOptions): Promise<CompareResul
 
 /** Find the commit that fixed or broke the proof (`relay-proof bisect`), in a temporary worktree. */
 export async function bisectProof(options: BisectOptions): Promise<BisectResult> {
-  return (await import("./engine/bisect.ts")).bisectProof(options);
+  return (await import("./engine/bisect/bisect.ts")).bisectProof(options);
 }
 
 /** Merge the results of one run split over machines (`relay-proof merge`). */

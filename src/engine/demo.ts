@@ -5,7 +5,7 @@ import { createDemoHistory } from "../../fixtures/build-fixture-history.ts";
 import { makeTempDir } from "../process/temp-dir.ts";
 import { proofLine } from "../result/proof-lines.ts";
 import { type BisectResult, type CompareResult, exitCodes, type Verdict } from "../result/types.ts";
-import { bisectProof } from "./bisect.ts";
+import { bisectProof } from "./bisect/bisect.ts";
 import { compareRefs } from "./compare.ts";
 
 export interface DemoOptions {

@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { bisectProof } from "../../src/engine/bisect.ts";
+import { bisectProof } from "../../src/engine/bisect/bisect.ts";
 import { compareRefs } from "../../src/engine/compare.ts";
 import { runProof } from "../../src/engine/run-proof.ts";
 import { isProofPath, loadDefinition, shapeProblem } from "../../src/scenario/load-definition.ts";

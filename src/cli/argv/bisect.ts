@@ -1,4 +1,4 @@
-import { bisectProof } from "../../engine/bisect.ts";
+import { bisectProof } from "../../engine/bisect/bisect.ts";
 import { runProof } from "../../engine/run-proof.ts";
 import { isRelayProofError, relayProofError, usageCodes } from "../../errors.ts";
 import { bisectHelp } from "../help.ts";

@@ -5,8 +5,8 @@
 
 import { realpathSync } from "node:fs";
 import { isAbsolute, posix, relative, sep } from "node:path";
-import { git } from "../checkout/git.ts";
-import type { ScenarioClosure } from "./run-options.ts";
+import { git } from "../../checkout/git.ts";
+import type { ScenarioClosure } from "../run-options.ts";
 
 /**
  * The files one tested commit depends on, repo-relative: what its scenario loaded or read, what it

@@ -1,15 +1,15 @@
 import { describe, expect, it, onTestFinished } from "vitest";
-import { relayModulePath } from "../../fixtures/build-fixture-repo.ts";
+import { relayModulePath } from "../../../fixtures/build-fixture-repo.ts";
 import {
   createHelperChangeHistory,
   createLongHistory,
   type LongHistoryOptions,
-} from "../../fixtures/build-long-history.ts";
-import { git } from "../../src/checkout/git.ts";
-import { type BisectOptions, bisectProof } from "../../src/engine/bisect.ts";
-import { demoHistory, fixHistory, regressionHistory } from "../helpers/fixture-history.ts";
-import { fixtureRepo } from "../helpers/fixture-repo.ts";
-import { repoState } from "../helpers/repo-state.ts";
+} from "../../../fixtures/build-long-history.ts";
+import { git } from "../../../src/checkout/git.ts";
+import { type BisectOptions, bisectProof } from "../../../src/engine/bisect/bisect.ts";
+import { demoHistory, fixHistory, regressionHistory } from "../../helpers/fixture-history.ts";
+import { fixtureRepo } from "../../helpers/fixture-repo.ts";
+import { repoState } from "../../helpers/repo-state.ts";
 
 /** A long fixture history that deletes itself when the test finishes. */
 function longHistory(options: LongHistoryOptions) {

@@ -2,12 +2,12 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { fastImport } from "../../fixtures/build-long-history.ts";
-import { git } from "../../src/checkout/git.ts";
-import { linearRange, parseBisectRun } from "../../src/engine/bisect.ts";
-import { karySearch, type Mark, pickPoints } from "../../src/engine/bisect-kary.ts";
-import { bisectReplay } from "../../src/engine/bisect-replay.ts";
-import { tempDir } from "../helpers/fixture-repo.ts";
+import { fastImport } from "../../../fixtures/build-long-history.ts";
+import { git } from "../../../src/checkout/git.ts";
+import { linearRange, parseBisectRun } from "../../../src/engine/bisect/bisect.ts";
+import { karySearch, type Mark, pickPoints } from "../../../src/engine/bisect/kary.ts";
+import { bisectReplay } from "../../../src/engine/bisect/replay.ts";
+import { tempDir } from "../../helpers/fixture-repo.ts";
 
 const markOf: Record<string, Mark> = { o: "old", n: "new", s: "skip" };
 

@@ -1,10 +1,10 @@
 // Bisect's shortcut over generated histories: a commit's result is a function of the files its
 // scenario loads (the model), and the search with the shortcut must give the answer the plain search
-// gives (itself checked against git bisect in bisect-kary.test.ts), with no more scenario runs.
+// gives (itself checked against git bisect in kary.test.ts), with no more scenario runs.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { type Closure, identicalSpan, type PathChange, touches } from "../../src/engine/bisect-closure.ts";
-import { karySearch, type Mark } from "../../src/engine/bisect-kary.ts";
+import { type Closure, identicalSpan, type PathChange, touches } from "../../../src/engine/bisect/closure.ts";
+import { karySearch, type Mark } from "../../../src/engine/bisect/kary.ts";
 
 /** What one generated commit does. */
 type Kind =

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fastImport } from "../../fixtures/build-long-history.ts";
+import { fastImport } from "../../../fixtures/build-long-history.ts";
 import {
   type Closure,
   changedPaths,
@@ -7,8 +7,8 @@ import {
   identicalSpan,
   type PathChange,
   touches,
-} from "../../src/engine/bisect-closure.ts";
-import { fixtureRepo } from "../helpers/fixture-repo.ts";
+} from "../../../src/engine/bisect/closure.ts";
+import { fixtureRepo } from "../../helpers/fixture-repo.ts";
 
 const root = "/repo/worktree";
 const main = "/repo/main";
