@@ -5,6 +5,7 @@
 //   npm run bench [-- --runs N]
 //   npm run bench -- --repo PATH [--base REF] [--runs N] [--no-bisect]
 //                    [--bisect-good REF --bisect-bad REF]   (bisect that real range three ways)
+//                    [--bisect-only]                        (only the bisect figures)
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, freemem, totalmem } from "node:os";
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     bisect: { type: "boolean", default: true },
     "bisect-good": { type: "string" },
     "bisect-bad": { type: "string" },
+    "bisect-only": { type: "boolean", default: false },
   },
   allowNegative: true,
 });
@@ -49,13 +51,17 @@ mkdirSync(join(projectRoot, ".bench"), { recursive: true });
 
 if (values.repo) {
   console.log(`real checkout ${values.repo}, compare base ${values.base}`);
-  const real = realCheckoutFigures({ projectRoot, bin, repo: values.repo, base: values.base, runs });
-  console.log(`head ${real.head ?? "?"}, target Node ${real.node ?? "?"}`);
-  printTable(real.rows);
-  printHookFigures(real.hook);
-  const census = censusFigures({ projectRoot, bin, repo: values.repo, runs });
-  printCensus(census);
-  printRealTimeline(real.timeline);
+  const real = values["bisect-only"]
+    ? undefined
+    : realCheckoutFigures({ projectRoot, bin, repo: values.repo, base: values.base, runs });
+  const census = real && censusFigures({ projectRoot, bin, repo: values.repo, runs });
+  if (real) {
+    console.log(`head ${real.head ?? "?"}, target Node ${real.node ?? "?"}`);
+    printTable(real.rows);
+    printHookFigures(real.hook);
+    if (census) printCensus(census);
+    printRealTimeline(real.timeline);
+  }
   const good = values["bisect-good"];
   const bad = values["bisect-bad"];
   if ((good === undefined) !== (bad === undefined))
@@ -80,11 +86,12 @@ if (values.repo) {
         })
       : longBisectFigures(bin, bisectRuns);
   if (bisect) printLongBisect(bisect);
+  const file = values["bisect-only"] ? "real-bisect.json" : "real.json";
   writeFileSync(
-    join(projectRoot, ".bench", "real.json"),
+    join(projectRoot, ".bench", file),
     `${JSON.stringify({ machine, runs, ...real, census, bisect }, null, 2)}\n`,
   );
-  console.log("wrote .bench/real.json");
+  console.log(`wrote .bench/${file}`);
 } else {
   const rows = fixtureRows(projectRoot, bin, runs);
   console.log("fixture repo (v2-correct) and demo history");

@@ -34,6 +34,32 @@ describe("relay-proof bisect --strategy / --jobs and compare --sequential (end t
     expect(run.stdout).toMatch(
       /^ {4}git bisect start '--term-old=broken' '--term-new=fixed' '[0-9a-f]{40}' '[0-9a-f]{40}'$/m,
     );
+    // --no-shortcut runs the scenario at every step the search picks.
+    const plain = await runCli([
+      "bisect",
+      "--repo",
+      repo.root,
+      "--good",
+      "HEAD",
+      "--bad",
+      bad,
+      "--jobs",
+      "2",
+      "--no-shortcut",
+      "--format",
+      "json",
+      "--quiet",
+    ]);
+    const plainResult = JSON.parse(plain.stdout) as {
+      shortcut: { used: boolean; reason: string };
+      steps: { identicalTo?: string }[];
+      scenarioRuns: number;
+      first: { sha: string };
+    };
+    expect(plainResult.shortcut).toEqual({ used: false, reason: "--no-shortcut" });
+    expect(plainResult.steps.filter((step) => step.identicalTo)).toEqual([]);
+    expect(plainResult.scenarioRuns).toBe(plainResult.steps.length);
+    expect(plainResult.first.sha).toBe(fix);
     expect(run.stdout.trimEnd().split("\n").slice(-2)).toEqual([
       `[proof] first-fixed-commit=${fix}`,
       "[proof] verdict=found",

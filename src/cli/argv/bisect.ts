@@ -20,7 +20,8 @@ export async function bisectCommand(args: string[], io: CommandIo): Promise<Comm
     timeout: { type: "string" },
     strategy: { type: "string", default: "kary" },
     jobs: { type: "string" },
-    "no-shortcut": { type: "boolean", default: false },
+    // `--no-shortcut` (parseArgs' negation of this flag).
+    shortcut: { type: "boolean", default: true },
     ...outputFlags,
     quiet: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
@@ -56,7 +57,7 @@ export async function bisectCommand(args: string[], io: CommandIo): Promise<Comm
     timeoutMs: positiveSeconds("--timeout", values.timeout, "bisect"),
     strategy: values.strategy,
     jobs: jobsFlag(values.jobs, "bisect"),
-    shortcut: !values["no-shortcut"],
+    shortcut: values.shortcut,
     command: ["relay-proof", "bisect", ...args],
     onProgress: values.quiet ? undefined : (message) => io.stderr(`relay-proof: ${message}\n`),
     signal: io.signal,
