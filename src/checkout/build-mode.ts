@@ -24,22 +24,33 @@ export function parseBuildMode(value: string, command: string): BuildMode {
 }
 
 const tsdownConfigs = ["tsdown.config.ts", "tsdown.config.mts", "tsdown.config.js", "tsdown.config.mjs"];
-/** `<BRAND>_RUN_NODE_SKIP_DTS_BUILD`: set to 1 by the repo's dev runner (scripts/run-node.mjs). */
+/** `<BRAND>_RUN_NODE_SKIP_DTS_BUILD`: the tsdown config then emits no type declarations. */
 const skipDtsVariable = /\b([A-Z][A-Z0-9]*_RUN_NODE_SKIP_DTS_BUILD)\b/;
+/** `<BRAND>_BUILD_ALL_NO_PNPM`: scripts/tsdown-build.mjs then runs tsdown with node, not `pnpm exec`. */
+const noPnpmVariable = /\b([A-Z][A-Z0-9]*_BUILD_ALL_NO_PNPM)\b/;
 
-/**
- * The repo's own switch for a build without type declarations, when its tsdown config reads one:
- * OpenClaw-family heads name it `<BRAND>_RUN_NODE_SKIP_DTS_BUILD` (their dev runner and their
- * `build-all.mjs` CLI-start-up profile set it). Undefined when this head has none.
- */
-export function skipDtsSwitch(root: string): string | undefined {
-  for (const name of tsdownConfigs) {
+function firstMatch(root: string, files: string[], pattern: RegExp): string | undefined {
+  for (const name of files) {
     const path = join(root, name);
     if (!existsSync(path)) continue;
-    const found = skipDtsVariable.exec(readFileSync(path, "utf8"));
+    const found = pattern.exec(readFileSync(path, "utf8"));
     if (found) return found[1];
   }
   return undefined;
+}
+
+/**
+ * The repo's own switches for a lighter build, when its files read them: OpenClaw-family heads skip
+ * type declarations with `<BRAND>_RUN_NODE_SKIP_DTS_BUILD=1` (their dev runner, the CLI-start-up
+ * profile of `build-all.mjs` and their Docker package build set it) and run tsdown without pnpm with
+ * `<BRAND>_BUILD_ALL_NO_PNPM=1` (the Docker package build sets both). Empty when this head has no
+ * declaration switch: then there is no lighter build.
+ */
+export function devBuildSwitches(root: string): Record<string, string> {
+  const skipDts = firstMatch(root, tsdownConfigs, skipDtsVariable);
+  if (!skipDts) return {};
+  const noPnpm = firstMatch(root, ["scripts/tsdown-build.mjs"], noPnpmVariable);
+  return { [skipDts]: "1", ...(noPnpm ? { [noPnpm]: "1" } : {}) };
 }
 
 /** The CLI's TypeScript entry next to the `dist/entry.js` its bin file loads (`src/entry.ts`). */

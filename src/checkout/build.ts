@@ -23,7 +23,7 @@ import {
   sweepBuilds,
   writeMeta,
 } from "./build-cache.ts";
-import { skipDtsSwitch } from "./build-mode.ts";
+import { devBuildSwitches } from "./build-mode.ts";
 import { findCliEntry } from "./cli-entry.ts";
 import { linkInstalledModules } from "./dependencies.ts";
 import { contentTree, git } from "./git.ts";
@@ -95,14 +95,12 @@ export function detectBuild(root: string, nodePath: string, kind: BuildKind = "f
     const steps = ["scripts/tsdown-build.mjs", "scripts/runtime-postbuild.mjs", "scripts/build-stamp.mjs"]
       .filter((script) => existsSync(join(root, script)))
       .map((script) => [nodePath, script]);
-    const skipDts = kind === "dev" ? skipDtsSwitch(root) : undefined;
-    if (!skipDts) return { steps, env: {}, kind: "full", note: undefined };
-    return {
-      steps,
-      env: { [skipDts]: "1" },
-      kind: "dev",
-      note: `${skipDts}=1, the repo's dev-runner switch: no type declarations`,
-    };
+    const env = kind === "dev" ? devBuildSwitches(root) : {};
+    if (Object.keys(env).length === 0) return { steps, env: {}, kind: "full", note: undefined };
+    const set = Object.keys(env)
+      .map((name) => `${name}=1`)
+      .join(" ");
+    return { steps, env, kind: "dev", note: `${set}, the repo's own switches: no type declarations` };
   }
   try {
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {

@@ -38,11 +38,12 @@ describe("--build-mode", () => {
     expect(commandValues(result)).toEqual(["0", stale, "0"]);
     expect(result.cli).toMatchObject({ mode: "dev", state: "ready", build: { kind: "dev", cached: false } });
     expect(result.scenario.info.cli).toMatch(
-      /^fixtureClaw\.mjs \(built tree [0-9a-f]{12} in \d+\.\d s \(dev build, FIXTURECLAW_RUN_NODE_SKIP_DTS_BUILD=1, the repo's dev-runner switch: no type declarations\)\)$/,
+      /^fixtureClaw\.mjs \(built tree [0-9a-f]{12} in \d+\.\d s \(dev build, FIXTURECLAW_RUN_NODE_SKIP_DTS_BUILD=1 FIXTURECLAW_BUILD_ALL_NO_PNPM=1, the repo's own switches: no type declarations\)\)$/,
     );
     const dist = join(buildsDir(), `${treeOf(repo.root)}.dev`, "checkout", "dist");
     expect(readFileSync(join(dist, "build-kind"), "utf8")).toBe("dev\n");
     expect(existsSync(join(dist, "entry.d.ts"))).toBe(false);
+    expect(readFileSync(join(dist, "tsdown-runner"), "utf8")).toBe("node\n");
     const markdown = renderMarkdown(result);
     expect(markdown).toContain(
       "hook commands through `fixtureClaw.mjs`: the repo's dev build (no type declarations)",
