@@ -114,8 +114,17 @@ function unbuilt(scenarioRoot: string): PreparedCli {
  */
 async function fromSource(options: PrepareCliOptions, found: CliEntry): Promise<PreparedCli> {
   const entry = sourceEntry(options.root);
-  if (!entry || !options.tsx) {
-    const detail = `--build-mode source: ${entry ? "no tsx to run it with" : "this head has no src/entry.ts to run from source"}; run with --build-mode dev or full`;
+  // A head that finds its CLI by the package root, not <NAME>_CLI_PATH, would run that dist/.
+  const why =
+    found.state === "stale"
+      ? `the work tree has a dist/ of another build (${found.detail.replace(/; run with --build$/, "")}) that a head not reading ${found.names.map(cliPathVariable).join(", ") || "<NAME>_CLI_PATH"} would run`
+      : !entry
+        ? "this head has no src/entry.ts to run from source"
+        : !options.tsx
+          ? "no tsx to run it with"
+          : undefined;
+  if (why || !entry || !options.tsx) {
+    const detail = `--build-mode source: ${why}; run with --build-mode dev or full`;
     options.onProgress?.(detail);
     return { ...unbuilt(options.root), cli: { ...found, state: "none", detail }, mode: "source" };
   }

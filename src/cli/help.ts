@@ -63,9 +63,10 @@ Options
                        dist/ are never touched (cache: ~/.cache/relay-proof/builds, see
                        docs/hook-command.md)
   --build-mode MODE    how --build makes the CLI (implies --build); the [proof] cli line says which:
-                         dev     (default) the same build with the repo's own switch to skip type
-                                 declarations (<BRAND>_RUN_NODE_SKIP_DTS_BUILD=1, as its dev runner
-                                 sets); a head without that switch gets the full build
+                         dev     (default) the same build with the repo's own switches that skip
+                                 type declarations and pnpm (<BRAND>_RUN_NODE_SKIP_DTS_BUILD=1,
+                                 <BRAND>_BUILD_ALL_NO_PNPM=1, as its Docker package build sets);
+                                 a head without them gets the full build
                          full    the repo's build steps as they are
                          source  no build: the hook commands run src/entry.ts through the
                                  checkout's tsx (its cache kept per tree); NOT the shipped bundle

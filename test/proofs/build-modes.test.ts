@@ -110,6 +110,27 @@ describe("--build-mode", () => {
     expect(commandValues(result)).toEqual(["0", stale, "0"]);
   });
 
+  it("source never runs beside a dist/ of another commit, which a head finding its CLI by package root would run", async () => {
+    privateCache();
+    const repo = fixtureRepo({ cli: "dist" });
+    const marker = join(repo.root, "..", `stale-dist-ran-${Date.now()}`);
+    repo.write(
+      "dist/entry.mjs",
+      `import { writeFileSync } from "node:fs";\nwriteFileSync(${JSON.stringify(marker)}, "ran");\n`,
+    );
+    repo.write("dist/.buildstamp", `${JSON.stringify({ head: repo.head })}\n`);
+    repo.write("README.md", "a later commit\n");
+    repo.commit("a later commit");
+    const result = await runProof({ repo: repo.root, tests: false, build: true, buildMode: "source" });
+    for (const check of result.scenario.checks.filter((c) => commandKeys.includes(c.key))) {
+      expect(check.status).toBe("skipped");
+      expect(check.detail).toMatch(
+        /^--build-mode source: the work tree has a dist\/ of another build \(dist built from [0-9a-f]{12}, not HEAD\) that a head not reading FIXTURECLAW_CLI_PATH would run; run with --build-mode dev or full$/,
+      );
+    }
+    expect(existsSync(marker)).toBe(false);
+  });
+
   it("source on a head with no src/entry.ts skips the commands with the reason, never runs a build", async () => {
     const cache = privateCache();
     const repo = fixtureRepo({ cli: "dist" });
