@@ -87,7 +87,12 @@ export async function prepareCli(options: PrepareCliOptions): Promise<PreparedCl
     signal: options.signal,
   });
   if (!build.ok) {
-    return { ...unbuilt(options.root), cli: { ...found, state: "none", detail: build.detail }, build, mode };
+    return {
+      ...unbuilt(options.root),
+      cli: { ...found, state: "none", detail: build.detail },
+      build,
+      mode: build.kind,
+    };
   }
   const built = findCliEntry(build.checkout, options.head, false);
   const cli: CliEntry = { ...built, state: "ready", detail: build.detail };

@@ -35,7 +35,8 @@ function environment(result: ProofResult): string {
 /** Which CLI the hook commands ran, when --build made it: the shipped bundle or not, said plainly. */
 function hookCli(result: ProofResult): string[] {
   const cli = result.cli;
-  if (!cli?.mode || !cli.entry) return [];
+  // Only a CLI the commands ran: a skipped one is under "What was not tested" with its reason.
+  if (!cli?.mode || !cli.entry || (cli.state !== "ready" && cli.state !== "source")) return [];
   const how: Record<NonNullable<typeof cli.mode>, string> = {
     full: "the repo's full build",
     dev: "the repo's dev build (no type declarations)",
@@ -47,7 +48,8 @@ function hookCli(result: ProofResult): string[] {
 /** What a --build mode other than the full build left untested. */
 function modeNotTested(result: ProofResult): string[] {
   const cli = result.cli;
-  if (cli?.mode === "source" && cli.entry)
+  if (cli?.state !== "ready" && cli?.state !== "source") return [];
+  if (cli.mode === "source" && cli.entry)
     return [
       `the shipped bundle: the hook commands ran ${cli.entry} from source through tsx (--build-mode source), not a build`,
     ];

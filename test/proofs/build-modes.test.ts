@@ -147,5 +147,9 @@ describe("--build-mode", () => {
     }
     expect(result.cli).toMatchObject({ state: "none", mode: "source" });
     expect(existsSync(join(cache, "builds"))).toBe(false);
+    // The commands did not run: the report names no CLI they ran through, and says why they were skipped.
+    const markdown = renderMarkdown(result);
+    expect(markdown).not.toContain("hook commands through");
+    expect(markdown).toContain("this head has no src/entry.ts to run from source");
   });
 });
