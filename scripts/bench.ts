@@ -6,6 +6,8 @@
 //   npm run bench -- --repo PATH [--base REF] [--runs N] [--no-bisect]
 //                    [--bisect-good REF --bisect-bad REF]   (bisect that real range three ways)
 //                    [--bisect-only]                        (only the bisect figures)
+//   either with [--methods dev,full,source] [--command-runs N] [--pass-env NAME]: the hook command path
+//   per --build-mode, first (empty cache) and warm (issue 17)
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, freemem, totalmem } from "node:os";
@@ -14,11 +16,17 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createFixtureRepo } from "../fixtures/build-fixture-repo.ts";
 import { censusFigures, printCensus } from "./bench/census.ts";
+import {
+  type CommandMethod,
+  commandMethods,
+  commandPathFigures,
+  printMethods,
+} from "./bench/command-path.ts";
 import { fixtureRows, historyFigures, mutationFigures } from "./bench/fixture.ts";
 import { bisectFigures, longBisectFigures, printLongBisect } from "./bench/long-bisect.ts";
 import { printTable } from "./bench/measure.ts";
 import { overheadTimeline, printTimeline } from "./bench/overhead.ts";
-import { printHookFigures, printRealTimeline, realCheckoutFigures } from "./bench/real-checkout.ts";
+import { printRealTimeline, realCheckoutFigures } from "./bench/real-checkout.ts";
 
 const { values } = parseArgs({
   options: {
@@ -29,6 +37,9 @@ const { values } = parseArgs({
     "bisect-good": { type: "string" },
     "bisect-bad": { type: "string" },
     "bisect-only": { type: "boolean", default: false },
+    methods: { type: "string", default: commandMethods.join(",") },
+    "command-runs": { type: "string" },
+    "pass-env": { type: "string", multiple: true },
   },
   allowNegative: true,
 });
@@ -36,6 +47,14 @@ const projectRoot = fileURLToPath(new URL("..", import.meta.url));
 const runs = Number(values.runs ?? process.env.BENCH_RUNS ?? 5);
 const bisectRuns = Number(process.env.BENCH_BISECT_RUNS ?? 3);
 const bin = join(projectRoot, "bin", "relay-proof.js");
+const methods = (values.methods ?? "").split(",").filter(Boolean) as CommandMethod[];
+for (const method of methods) {
+  if (!commandMethods.includes(method)) {
+    console.error(`bench: --methods takes ${commandMethods.join(", ")}, got "${method}"`);
+    process.exit(2);
+  }
+}
+const commandRuns = Number(values["command-runs"] ?? Math.min(runs, 3));
 const machine = {
   cores: availableParallelism(),
   cpu: cpus()[0]?.model ?? "unknown",
@@ -55,10 +74,18 @@ if (values.repo) {
     ? undefined
     : realCheckoutFigures({ projectRoot, bin, repo: values.repo, base: values.base, runs });
   const census = real && censusFigures({ projectRoot, bin, repo: values.repo, runs });
+  let commandPath: Awaited<ReturnType<typeof commandPathFigures>> | undefined;
   if (real) {
     console.log(`head ${real.head ?? "?"}, target Node ${real.node ?? "?"}`);
     printTable(real.rows);
-    printHookFigures(real.hook);
+    commandPath = await commandPathFigures({
+      bin,
+      repo: values.repo,
+      methods,
+      warmRuns: commandRuns,
+      passEnv: values["pass-env"],
+    });
+    printMethods(commandPath.methods, machine.cores, commandPath.dist);
     if (census) printCensus(census);
     printRealTimeline(real.timeline);
   }
@@ -89,7 +116,7 @@ if (values.repo) {
   const file = values["bisect-only"] ? "real-bisect.json" : "real.json";
   writeFileSync(
     join(projectRoot, ".bench", file),
-    `${JSON.stringify({ machine, runs, ...real, census, bisect }, null, 2)}\n`,
+    `${JSON.stringify({ machine, runs, ...real, commandPath, census, bisect }, null, 2)}\n`,
   );
   console.log(`wrote .bench/${file}`);
 } else {
@@ -124,9 +151,18 @@ if (values.repo) {
   } finally {
     repo.remove();
   }
+  // The hook command path on a fixture head whose CLI needs a build (the fixture's own fake build).
+  const built = createFixtureRepo({ cli: "dist" });
+  let commandPath: Awaited<ReturnType<typeof commandPathFigures>> | undefined;
+  try {
+    commandPath = await commandPathFigures({ bin, repo: built.root, methods, warmRuns: commandRuns });
+    printMethods(commandPath.methods, machine.cores, commandPath.dist);
+  } finally {
+    built.remove();
+  }
   writeFileSync(
     join(projectRoot, ".bench", "results.json"),
-    `${JSON.stringify({ machine, runs, rows, history, bisect, timeline, census, mutation: caught }, null, 2)}\n`,
+    `${JSON.stringify({ machine, runs, rows, history, bisect, timeline, census, commandPath, mutation: caught }, null, 2)}\n`,
   );
   console.log("wrote .bench/results.json");
 }

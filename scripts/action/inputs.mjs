@@ -101,6 +101,10 @@ export function readInputs(env = process.env, cwd = process.cwd()) {
         ? `relay-proof-shard-${shardIndex.index}-of-${shardIndex.count}`
         : "relay-proof";
   const proofs = proofsOf(text(env, "PROOFS"), base, mode);
+  const buildMode = text(env, "BUILD_MODE");
+  if (buildMode !== "" && !["dev", "full", "source"].includes(buildMode)) {
+    throw new ActionInputError(`input build-mode must be dev, full or source, got "${buildMode}"`);
+  }
   const artifactName = text(env, "ARTIFACT_NAME") || defaultName;
   if (!/^[A-Za-z0-9._-]+$/.test(artifactName)) {
     throw new ActionInputError(
@@ -116,7 +120,8 @@ export function readInputs(env = process.env, cwd = process.cwd()) {
     tests,
     shards,
     shardIndex,
-    build: flag(env, "BUILD", false),
+    build: flag(env, "BUILD", false) || buildMode !== "",
+    buildMode,
     coverage: flag(env, "COVERAGE", true),
     passEnv,
     extraArgs: splitArgs(env.INPUT_EXTRA_ARGS ?? ""),
@@ -156,6 +161,7 @@ function proofsOf(value, base, mode) {
 export function relayProofArgs(plan, shardResults = [], blobDir, proofIds = plan.proofs?.ids ?? []) {
   const shared = [
     ...(plan.build ? ["--build"] : []),
+    ...(plan.build && plan.buildMode ? ["--build-mode", plan.buildMode] : []),
     ...plan.passEnv.flatMap((name) => ["--pass-env", name]),
     ...proofIds.flatMap((id) => ["--proof", id]),
   ];

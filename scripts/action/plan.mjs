@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import semver from "semver";
+import { buildCacheEntries } from "./build-cache.mjs";
 import { errorAnnotation, setOutput } from "./github.mjs";
 import { ActionInputError, readInputs } from "./inputs.mjs";
 
@@ -58,6 +59,17 @@ try {
   setOutput("node-version", plan.nodeVersion);
   setOutput("artifact-name", plan.artifactName);
   setOutput("artifacts-dir", artifactsDir);
+  const caches = buildCacheEntries(plan);
+  for (const side of ["head", "base"]) {
+    const entry = caches.find((cache) => cache.side === side);
+    setOutput(`cache-${side}-key`, entry?.key ?? "");
+    setOutput(`cache-${side}-path`, entry?.path ?? "");
+  }
+  if (caches.length > 0) {
+    console.log(
+      `relay-proof action: build cache ${caches.map((cache) => `${cache.side} ${cache.key}`).join(", ")}`,
+    );
+  }
 } catch (error) {
   if (!(error instanceof ActionInputError)) throw error;
   console.log(errorAnnotation(error.message));

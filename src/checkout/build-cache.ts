@@ -4,12 +4,15 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { lockOwner } from "../process/file-lock.ts";
-import type { BuildStep } from "./build.ts";
+import type { BuildKind, BuildStep } from "./build.ts";
 import { linkInstalledModules } from "./dependencies.ts";
 import { cacheDir } from "./node-toolchain.ts";
 
 export interface BuildMeta {
   tree: string;
+  /** Absent in entries written before build kinds: those are full builds. */
+  kind?: BuildKind;
+  note?: string;
   steps: BuildStep[];
   builtAt: string;
   durationMs: number;
@@ -22,6 +25,11 @@ const inUseMs = 3600_000;
 
 export function buildsDir(): string {
   return join(cacheDir(), "builds");
+}
+
+/** An entry's name: the tree for a full build (as before build kinds), `<tree>.dev` for a dev build. */
+export function buildKey(tree: string, kind: BuildKind): string {
+  return kind === "full" ? tree : `${tree}.${kind}`;
 }
 
 /** The cap on the build cache: RELAY_PROOF_BUILD_CACHE_MB, default 8 GiB. */
@@ -40,18 +48,18 @@ export function writeMeta(entry: string, meta: BuildMeta): void {
   renameSync(temporary, join(entry, "meta.json"));
 }
 
-/** The lock a run holds while it builds `tree` (src/process/file-lock.ts): a second run waits on it. */
-export function buildLockPath(tree: string): string {
-  return join(buildsDir(), `.lock-${tree}`);
+/** The lock a run holds while it builds entry `key` (src/process/file-lock.ts): a second run waits on it. */
+export function buildLockPath(key: string): string {
+  return join(buildsDir(), `.lock-${key}`);
 }
 
-/** A build being written: `.partial-<tree>-<owner pid>-<time>`, renamed to `<tree>` when complete. */
-export function partialPath(tree: string): string {
-  return join(buildsDir(), `.partial-${tree}-${process.pid}-${Date.now()}`);
+/** A build being written: `.partial-<key>-<owner pid>-<time>`, renamed to `<key>` when complete. */
+export function partialPath(key: string): string {
+  return join(buildsDir(), `.partial-${key}-${process.pid}-${Date.now()}`);
 }
 
-const partialName = /^\.partial-[0-9a-f]+-(\d+)-\d+$/;
-const lockName = /^\.lock-[0-9a-f]+$/;
+const partialName = /^\.partial-[0-9a-f]+(?:\.dev)?-(\d+)-\d+$/;
+const lockName = /^\.lock-[0-9a-f]+(?:\.dev)?$/;
 
 /**
  * What killed runs left in the cache: partial builds and locks whose owner is gone, entries without

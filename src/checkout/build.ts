@@ -13,6 +13,7 @@ import { spawnGroup } from "../process/spawn-group.ts";
 import { makeTargetSandbox } from "../process/target-sandbox.ts";
 import {
   type BuildMeta,
+  buildKey,
   buildLockPath,
   buildsDir,
   partialPath,
@@ -22,6 +23,7 @@ import {
   sweepBuilds,
   writeMeta,
 } from "./build-cache.ts";
+import { devBuildSwitches } from "./build-mode.ts";
 import { findCliEntry } from "./cli-entry.ts";
 import { linkInstalledModules } from "./dependencies.ts";
 import { contentTree, git } from "./git.ts";
@@ -32,12 +34,21 @@ export interface BuildStep {
   durationMs: number;
 }
 
+/**
+ * Which build ran: `full` (the repo's build steps) or `dev` (the same steps with the repo's own switch
+ * to skip type declarations, e.g. `DAISYCLAW_RUN_NODE_SKIP_DTS_BUILD=1`).
+ */
+export type BuildKind = "full" | "dev";
+
 /** A build of one tree, as data: where its checkout is and whether it came from the cache. A failed
  * build is data too (`ok: false`): the hook-command checks are then skipped with its reason. */
 export interface BuildResult {
   ok: boolean;
   /** The tree object the build is of (the commit's tree, or the work tree's content when dirty). */
   tree: string;
+  kind: BuildKind;
+  /** What the build left out, when it is not the repo's full build (`dev`). */
+  note: string | undefined;
   /** The private checkout with `dist/`, where the scenario runs (when ok). */
   checkout: string;
   cached: boolean;
@@ -54,6 +65,8 @@ export interface BuildOptions {
   /** The checkout whose installed node_modules the build links in. */
   modulesRoot: string;
   nodePath: string;
+  /** `dev` builds less when the head has the switch for it (else the full build runs); default full. */
+  kind?: BuildKind;
   passEnv?: readonly string[];
   timeoutMs?: number;
   onProgress?: (message: string) => void;
@@ -61,26 +74,49 @@ export interface BuildOptions {
 }
 
 export const defaultBuildTimeoutMs = 30 * 60_000;
+
+/** The steps a build runs, the variables it adds, and which kind it is. */
+export interface BuildPlan {
+  steps: string[][];
+  env: Record<string, string>;
+  kind: BuildKind;
+  note: string | undefined;
+}
+
 /**
  * The repo's own build, detected from its files (documented in docs/hook-command.md):
  * OpenClaw-family heads compile with `scripts/tsdown-build.mjs`, then run their runtime post-build and
- * build-stamp scripts when present; any other repo runs its package.json `build` script.
+ * build-stamp scripts when present; any other repo runs its package.json `build` script. `dev` adds the
+ * repo's switch that skips type declarations when its tsdown config has one; without it the plan is
+ * the full build (and says so by its kind).
  */
-export function detectBuild(root: string, nodePath: string): string[][] {
+export function detectBuild(root: string, nodePath: string, kind: BuildKind = "full"): BuildPlan {
   if (existsSync(join(root, "scripts/tsdown-build.mjs"))) {
-    return ["scripts/tsdown-build.mjs", "scripts/runtime-postbuild.mjs", "scripts/build-stamp.mjs"]
+    const steps = ["scripts/tsdown-build.mjs", "scripts/runtime-postbuild.mjs", "scripts/build-stamp.mjs"]
       .filter((script) => existsSync(join(root, script)))
       .map((script) => [nodePath, script]);
+    const env = kind === "dev" ? devBuildSwitches(root) : {};
+    if (Object.keys(env).length === 0) return { steps, env: {}, kind: "full", note: undefined };
+    const set = Object.keys(env)
+      .map((name) => `${name}=1`)
+      .join(" ");
+    return { steps, env, kind: "dev", note: `${set}, the repo's own switches: no type declarations` };
   }
   try {
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
       scripts?: Record<string, string>;
     };
-    if (pkg.scripts?.build) return [["npm", "run", "build"]];
+    if (pkg.scripts?.build)
+      return { steps: [["npm", "run", "build"]], env: {}, kind: "full", note: undefined };
   } catch {
     // no package.json: nothing to build
   }
-  return [];
+  return { steps: [], env: {}, kind: "full", note: undefined };
+}
+
+/** How a build names itself in progress and in the `cli` line: `dev build (...)` or `full build`. */
+export function buildLabel(kind: BuildKind, note: string | undefined): string {
+  return note ? `${kind} build, ${note}` : `${kind} build`;
 }
 
 /** The last lines of a failed step that say something: no stack frames, no Node version banner. */
@@ -104,25 +140,40 @@ async function checkoutTree(root: string, tree: string, dest: string): Promise<v
   if (!out.ok) throw relayProofError("INTERNAL", `could not copy tree ${tree.slice(0, 12)}: ${out.stderr}`);
 }
 
-/** The cached build of `tree`, when its entry is complete (meta.json is written last, by a rename). */
-function cachedBuild(options: BuildOptions, tree: string, started: number): BuildResult | undefined {
-  const entry = join(buildsDir(), tree);
+/** The cached build of `key`, when its entry is complete (meta.json is written last, by a rename). */
+function cachedBuild(
+  options: BuildOptions,
+  tree: string,
+  key: string,
+  started: number,
+): BuildResult | undefined {
+  const entry = join(buildsDir(), key);
   const checkout = join(entry, "checkout");
   const cachedMeta = readMeta(entry);
   if (!cachedMeta || !existsSync(checkout)) return undefined;
   relink(options.modulesRoot, checkout);
   writeMeta(entry, { ...cachedMeta, lastUsedAt: new Date().toISOString() });
-  const detail = `cached build of tree ${tree.slice(0, 12)}, built in ${(cachedMeta.durationMs / 1000).toFixed(1)} s`;
+  const kind = cachedMeta.kind ?? "full";
+  const detail = `cached build of tree ${tree.slice(0, 12)}, built in ${(cachedMeta.durationMs / 1000).toFixed(1)} s (${buildLabel(kind, cachedMeta.note)})`;
   options.onProgress?.(`--build: ${detail}`);
   return {
     ok: true,
     tree,
+    kind,
+    note: cachedMeta.note,
     checkout,
     cached: true,
     steps: cachedMeta.steps,
     durationMs: Date.now() - started,
     detail,
   };
+}
+
+/** A cached build that serves `plan`: its own kind, or for `dev` a full build of the tree (a superset). */
+function cachedFor(options: BuildOptions, tree: string, plan: BuildPlan, started: number) {
+  const full = cachedBuild(options, tree, buildKey(tree, "full"), started);
+  if (full || plan.kind === "full") return full;
+  return cachedBuild(options, tree, buildKey(tree, plan.kind), started);
 }
 
 /**
@@ -133,10 +184,12 @@ export async function prepareBuild(options: BuildOptions): Promise<BuildResult> 
   const started = Date.now();
   const progress = options.onProgress ?? (() => {});
   const tree = await contentTree(options.root, options.dirty);
-  const cached = cachedBuild(options, tree, started);
+  const plan = detectBuild(options.root, options.nodePath, options.kind);
+  const cached = cachedFor(options, tree, plan, started);
   if (cached) return cached;
+  const key = buildKey(tree, plan.kind);
   mkdirSync(buildsDir(), { recursive: true });
-  const lock = await acquireLock(buildLockPath(tree), {
+  const lock = await acquireLock(buildLockPath(key), {
     signal: options.signal,
     onWait: (owner) =>
       progress(
@@ -150,17 +203,23 @@ export async function prepareBuild(options: BuildOptions): Promise<BuildResult> 
       );
     }
     // The run we waited for may have finished the build.
-    return cachedBuild(options, tree, started) ?? (await buildTree(options, tree, started));
+    return cachedFor(options, tree, plan, started) ?? (await buildTree(options, tree, plan, started));
   } finally {
     lock.release();
   }
 }
 
-async function buildTree(options: BuildOptions, tree: string, started: number): Promise<BuildResult> {
+async function buildTree(
+  options: BuildOptions,
+  tree: string,
+  plan: BuildPlan,
+  started: number,
+): Promise<BuildResult> {
   const progress = options.onProgress ?? (() => {});
-  const entry = join(buildsDir(), tree);
+  const key = buildKey(tree, plan.kind);
+  const entry = join(buildsDir(), key);
   const checkout = join(entry, "checkout");
-  const steps = detectBuild(options.root, options.nodePath);
+  const { steps, kind, note } = plan;
   if (steps.length === 0) {
     throw relayProofError(
       "USAGE",
@@ -168,7 +227,7 @@ async function buildTree(options: BuildOptions, tree: string, started: number): 
       "build the CLI yourself and run without --build, or drop --build",
     );
   }
-  const partial = partialPath(tree);
+  const partial = partialPath(key);
   const removePartial = () => rmSync(partial, { recursive: true, force: true });
   const unregister = onCleanup(removePartial);
   const sandbox = makeTargetSandbox("relay-proof-build-", options.passEnv);
@@ -184,12 +243,13 @@ async function buildTree(options: BuildOptions, tree: string, started: number): 
       PATH: [dirname(options.nodePath), base.PATH].filter(Boolean).join(delimiter),
       CI: "true",
       pnpm_config_verify_deps_before_run: "false",
+      ...plan.env,
     });
     const ran: BuildStep[] = [];
     for (const command of steps) {
       throwIfInterrupted(options.signal, "the next --build step");
       const shown = command.slice(command[0] === options.nodePath ? 1 : 0).join(" ");
-      progress(`--build: running ${shown} (tree ${tree.slice(0, 12)})`);
+      progress(`--build: running ${shown} (tree ${tree.slice(0, 12)}, ${buildLabel(kind, note)})`);
       // A real build takes minutes: say it is still going.
       const stepStarted = Date.now();
       const beat = setInterval(() => {
@@ -212,6 +272,8 @@ async function buildTree(options: BuildOptions, tree: string, started: number): 
         return {
           ok: false,
           tree,
+          kind,
+          note,
           checkout,
           cached: false,
           steps: ran,
@@ -225,6 +287,8 @@ async function buildTree(options: BuildOptions, tree: string, started: number): 
       return {
         ok: false,
         tree,
+        kind,
+        note,
         checkout,
         cached: false,
         steps: ran,
@@ -235,6 +299,8 @@ async function buildTree(options: BuildOptions, tree: string, started: number): 
     const now = new Date().toISOString();
     const meta: BuildMeta = {
       tree,
+      kind,
+      ...(note ? { note } : {}),
       steps: ran,
       builtAt: now,
       durationMs: Date.now() - started,
@@ -248,11 +314,21 @@ async function buildTree(options: BuildOptions, tree: string, started: number): 
       // Another run built the same tree first: use theirs.
       removePartial();
     }
-    const removed = sweepBuilds(tree);
+    const removed = sweepBuilds(key);
     if (removed.length > 0) progress(`--build: cache over its cap, removed ${removed.length} older build(s)`);
-    const detail = `built tree ${tree.slice(0, 12)} in ${(meta.durationMs / 1000).toFixed(1)} s`;
+    const detail = `built tree ${tree.slice(0, 12)} in ${(meta.durationMs / 1000).toFixed(1)} s (${buildLabel(kind, note)})`;
     progress(`--build: ${detail}`);
-    return { ok: true, tree, checkout, cached: false, steps: ran, durationMs: meta.durationMs, detail };
+    return {
+      ok: true,
+      tree,
+      kind,
+      note,
+      checkout,
+      cached: false,
+      steps: ran,
+      durationMs: meta.durationMs,
+      detail,
+    };
   } finally {
     sandbox.remove();
     unregister();

@@ -3,7 +3,8 @@
 // CLI compiles its plugins: 64-79 s cold on a real checkout) and Node's compile cache
 // (`$TMPDIR/node-compile-cache`). Both validate entries by content, so a stale entry is only a miss.
 // A build's caches live in its build-cache entry (swept with it); a checkout's under
-// `loader-caches/<head>`, the least recently used beyond `keep` removed.
+// `loader-caches/<head>`, or `loader-caches/<tree>` with --build-mode source (which keeps tsx's cache
+// there too: `tsxCacheName`), the least recently used beyond `keep` removed.
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { cacheDir } from "./node-toolchain.ts";
@@ -17,10 +18,13 @@ export function checkoutLoaderCaches(): string {
   return join(cacheDir(), "loader-caches");
 }
 
-/** The loader-cache folder of a built tree (inside its build entry) or of a checkout's head. */
-export function loaderCacheDir(source: { buildEntry: string } | { head: string }): string {
+/** tsx's own cache, per tree with --build-mode source: the folder inside the tree's loader caches. */
+export const tsxCacheName = "tsx";
+
+/** The loader-cache folder of a built tree (inside its build entry), a checkout's head, or a source tree. */
+export function loaderCacheDir(source: { buildEntry: string } | { head: string } | { tree: string }): string {
   if ("buildEntry" in source) return join(source.buildEntry, "loader-caches");
-  const dir = join(checkoutLoaderCaches(), source.head);
+  const dir = join(checkoutLoaderCaches(), "head" in source ? source.head : source.tree);
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const now = new Date();

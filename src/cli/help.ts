@@ -62,6 +62,14 @@ Options
                        cached per tree content, so the hook-command paths run; your work tree and its
                        dist/ are never touched (cache: ~/.cache/relay-proof/builds, see
                        docs/hook-command.md)
+  --build-mode MODE    how --build makes the CLI (implies --build); the [proof] cli line says which:
+                         dev     (default) the same build with the repo's own switches that skip
+                                 type declarations and pnpm (<BRAND>_RUN_NODE_SKIP_DTS_BUILD=1,
+                                 <BRAND>_BUILD_ALL_NO_PNPM=1, as its Docker package build sets);
+                                 a head without them gets the full build
+                         full    the repo's build steps as they are
+                         source  no build: the hook commands run src/entry.ts through the
+                                 checkout's tsx (its cache kept per tree); NOT the shipped bundle
   --cli PATH           run the hook commands through this CLI file instead (and hand it to the head
                        as <NAME>_CLI_PATH)
   --pass-env NAME      give the target this environment variable too (repeatable). By default the
@@ -164,7 +172,7 @@ Options
                        the head's progress is shown after the base's), 1 one after the other
   --sequential         the same as --jobs 1
   --proof ID|FILE, --module PATH, --node PATH, --timeout SECONDS, --pass-env NAME, --build,
-  --cli PATH, --command-timeout SECONDS
+  --build-mode MODE, --cli PATH, --command-timeout SECONDS
                        as for "relay-proof run" (--build builds base and head, each once per tree;
                        --proof repeats, or "all": fix-verified when the set fails on base and holds
                        on head, each proof's verdict side by side)
@@ -204,6 +212,7 @@ Options
   --command-timeout SECONDS as for "relay-proof run"; bisect follows one proof (not "all")
   --build, --cli PATH       also run the hook-command paths, at the endpoints and every step (each
                             step then builds its commit once; steps are scenario-only without them)
+  --build-mode MODE         dev (default), full or source, as for "relay-proof run"
   --jobs N                  workers, one commit each per round (default: the cores available,
                             fewer when free memory is short: ~450 MB per scenario)
   --strategy kary|binary    kary (default; over a range with merges it follows the first-parent

@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { type BuildMode, parseBuildMode } from "../checkout/build-mode.ts";
 import { relayProofError } from "../errors.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -18,12 +19,30 @@ export function parseFlags<T extends Options>(command: string, args: string[], o
 /** `--pass-env NAME` (repeatable): the flag every command that runs target code takes. */
 export const passEnvFlag = { "pass-env": { type: "string", multiple: true } } as const;
 
-/** The hook command's CLI: `--build` (the repo's own build, cached per tree) or `--cli PATH`. */
+/** The hook command's CLI: `--build [--build-mode MODE]` (the repo's own build, cached per tree) or `--cli PATH`. */
 export const hookCliFlags = {
   build: { type: "boolean", default: false },
+  "build-mode": { type: "string" },
   cli: { type: "string" },
   "command-timeout": { type: "string" },
 } as const;
+
+/** `--build`, `--build-mode` (which implies --build) and `--cli`, checked against each other. */
+export function hookCliOptions(
+  values: { build?: boolean; "build-mode"?: string; cli?: string },
+  command: string,
+): { build: boolean; buildMode: BuildMode | undefined; cli: string | undefined } {
+  const buildMode =
+    values["build-mode"] === undefined ? undefined : parseBuildMode(values["build-mode"], command);
+  if (values.cli !== undefined && (values.build || buildMode)) {
+    throw relayProofError(
+      "USAGE",
+      `--cli and ${buildMode ? "--build-mode" : "--build"} contradict each other`,
+      "use --cli PATH for a CLI you built, or --build to let relay-proof build it",
+    );
+  }
+  return { build: values.build === true || buildMode !== undefined, buildMode, cli: values.cli };
+}
 
 export function positiveSeconds(
   flag: string,

@@ -1,7 +1,7 @@
 // One proof at one checkout, stage by stage: target (module, Node, tsx, CLI) -> scenario -> shards
 // -> coverage -> result. Each stage is a function of its own below; proveTarget only sequences them.
 import { join, relative } from "node:path";
-import { loaderCacheDir } from "../checkout/loader-cache.ts";
+import { loaderCacheDir, tsxCacheName } from "../checkout/loader-cache.ts";
 import { locateModule } from "../checkout/module-path.ts";
 import { type NodeToolchain, resolveNode } from "../checkout/node-toolchain.ts";
 import type { Target } from "../checkout/open-target.ts";
@@ -53,6 +53,8 @@ async function prepareToolchain(
     modulesRoot: provenance.modulesRoot ?? target.root,
     nodePath: node.path,
     build: options.build ?? false,
+    buildMode: options.buildMode,
+    tsx,
     cliFlag: options.cli,
     passEnv: options.passEnv,
     onProgress: options.onProgress,
@@ -72,6 +74,13 @@ export interface ProofToRun extends LoadedDefinition {
   notFound: string | undefined;
 }
 
+/** The loader caches the hook commands use: only a CLI that can run needs them. */
+function loaderCachesFor(prepared: PreparedCli, target: Target): string | undefined {
+  if (prepared.cli.state !== "ready" && prepared.cli.state !== "source") return undefined;
+  if (prepared.build?.ok) return loaderCacheDir({ buildEntry: join(prepared.build.checkout, "..") });
+  return loaderCacheDir(prepared.sourceTree ? { tree: prepared.sourceTree } : { head: target.head });
+}
+
 async function scenarioStage(
   options: RunProofOptions,
   proofs: ProofToRun[],
@@ -85,6 +94,7 @@ async function scenarioStage(
     `running ${ids} with Node ${node.version} (${node.source}), tsx ${tsx.version} (${tsx.source})`,
   );
   const runnable = proofs.filter((proof) => proof.modulePath !== undefined);
+  const loaders = loaderCachesFor(prepared, target);
   const scenario = await runScenario({
     proofs: runnable.map((proof) => ({
       id: proof.definition.id,
@@ -94,13 +104,10 @@ async function scenarioStage(
     repoRoot: prepared.scenarioRoot,
     cli: prepared.cli,
     env: prepared.env,
-    // Only hook commands use them: a CLI that cannot run needs none.
-    loaderCacheDir:
-      prepared.cli.state === "ready" || prepared.cli.state === "source"
-        ? loaderCacheDir(
-            prepared.build?.ok ? { buildEntry: join(prepared.build.checkout, "..") } : { head: target.head },
-          )
-        : undefined,
+    loaderCacheDir: loaders,
+    // From source the hook commands compile the CLI through tsx: its cache is kept with the tree's.
+    tsxCacheDir: prepared.sourceTree && loaders ? join(loaders, tsxCacheName) : undefined,
+    commandEnv: prepared.commandEnv,
     nodePath: node.path,
     tsxLoaderUrl: tsx.url,
     timeoutMs: options.timeoutMs ?? defaultTimeoutMs,

@@ -1,4 +1,5 @@
 // The options of one proof run (`relay-proof run`), shared by run, compare and bisect.
+import type { BuildMode } from "../checkout/build-mode.ts";
 import type { RecordedClosure } from "../scenario/closure-recorder.ts";
 import type { ChildMessage } from "../scenario/messages.ts";
 import type { ShardEvent } from "../shards/run-tests.ts";
@@ -41,6 +42,8 @@ export interface RunProofOptions {
   passEnv?: readonly string[];
   /** `--build`: build the checkout's CLI with its own build (cached per tree) so hook commands can run. */
   build?: boolean;
+  /** `--build-mode`: dev (default), full, or source (no build: the CLI's TypeScript through tsx). */
+  buildMode?: BuildMode;
   /** `--cli PATH`: run the hook commands through this CLI file. */
   cli?: string;
   /** `--command-timeout`: how long each hook command may take (default: the proof's own). */

@@ -28,7 +28,36 @@ function environment(result: ProofResult): string {
     `Node ${code(toolchain.node ?? "unknown")}`,
     env.packageManager ? `${code(env.packageManager)}` : "package manager not declared",
     `head ${code(headValue(target))} in ${tree}`,
+    ...hookCli(result),
   ].join(", ");
+}
+
+/** Which CLI the hook commands ran, when --build made it: the shipped bundle or not, said plainly. */
+function hookCli(result: ProofResult): string[] {
+  const cli = result.cli;
+  // Only a CLI the commands ran: a skipped one is under "What was not tested" with its reason.
+  if (!cli?.mode || !cli.entry || (cli.state !== "ready" && cli.state !== "source")) return [];
+  const how: Record<NonNullable<typeof cli.mode>, string> = {
+    full: "the repo's full build",
+    dev: "the repo's dev build (no type declarations)",
+    source: "**source through tsx, not the shipped bundle**",
+  };
+  return [`hook commands through ${code(cli.entry)}: ${how[cli.mode]}`];
+}
+
+/** What a --build mode other than the full build left untested. */
+function modeNotTested(result: ProofResult): string[] {
+  const cli = result.cli;
+  if (cli?.state !== "ready" && cli?.state !== "source") return [];
+  if (cli.mode === "source" && cli.entry)
+    return [
+      `the shipped bundle: the hook commands ran ${cli.entry} from source through tsx (--build-mode source), not a build`,
+    ];
+  if (cli?.mode === "dev")
+    return [
+      "the repo's full build: the hook commands ran its dev build (--build-mode dev: no type declarations)",
+    ];
+  return [];
 }
 
 function steps(result: ProofResult): string {
@@ -124,6 +153,7 @@ function notTested(result: ProofResult): string {
   items.push(
     ...result.scenario.checks.filter((c) => c.status === "unsupported").map((c) => `${c.key}: ${c.value}`),
   );
+  items.push(...modeNotTested(result));
   if (!result.tests) items.push("the focused Vitest tests (run with --no-tests)");
   items.push("a live Codex session: the relay and its hook command were exercised directly, not from Codex");
   return items.map(text).join("; ");

@@ -61,9 +61,11 @@ function cliOf(parts: ResultParts): ProofResult["cli"] {
     entry: prepared.cli.entry && relative(prepared.scenarioRoot, prepared.cli.entry),
     state: prepared.cli.state,
     detail: prepared.cli.detail,
+    ...(prepared.mode ? { mode: prepared.mode } : {}),
     build: prepared.build && {
       ok: prepared.build.ok,
       tree: prepared.build.tree,
+      kind: prepared.build.kind,
       cached: prepared.build.cached,
       durationMs: prepared.build.durationMs,
       steps: prepared.build.steps.map((step) => ({

@@ -178,10 +178,12 @@ const runResult = object({
       entry: optional(string),
       state: string,
       detail: string,
+      mode: optional(oneOf("full", "dev", "source")),
       build: optional(
         object({
           ok: boolean,
           tree: string,
+          kind: optional(oneOf("full", "dev")),
           cached: boolean,
           durationMs: number,
           steps: array(object({ command: strings, durationMs: number })),

@@ -65,10 +65,18 @@ export interface ProofResult {
         entry: string | undefined;
         state: string;
         detail: string;
+        /**
+         * The --build mode that made this CLI: `full` (the repo's build), `dev` (the same build without
+         * type declarations, by the repo's own switch), `source` (no build: the CLI's TypeScript entry
+         * through tsx, not the shipped bundle). Absent when nothing was built (or in older results).
+         */
+        mode?: "full" | "dev" | "source" | undefined;
         build:
           | {
               ok: boolean;
               tree: string;
+              /** full or dev (absent in older results: full). */
+              kind?: "full" | "dev";
               cached: boolean;
               durationMs: number;
               steps: { command: string[]; durationMs: number }[];

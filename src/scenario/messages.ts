@@ -20,6 +20,8 @@ export interface ChildConfig {
   commandTimeoutMs?: number;
   /** The checkout's CLI; the child sets process.argv[1] to its entry before any target code loads. */
   cli: CliInfo;
+  /** Variables only the hook commands get (NODE_OPTIONS with the tsx loader, --build-mode source). */
+  commandEnv?: Record<string, string>;
   /** `--coverage`: block coverage of these absolute files goes to `dir` (hook commands' too). */
   coverage?: { dir: string; files: string[] };
   /** Recording the closure (bisect's shortcut): NODE_OPTIONS that make a hook command record too. */

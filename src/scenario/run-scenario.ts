@@ -51,6 +51,10 @@ export interface RunScenarioOptions {
   env?: NodeJS.ProcessEnv;
   /** The target's loader caches (jiti's, Node's compile cache), kept per tree in relay-proof's cache. */
   loaderCacheDir?: string;
+  /** tsx's cache for this run (--build-mode source: per tree); default the machine's shared one. */
+  tsxCacheDir?: string;
+  /** Variables only the hook commands get (e.g. NODE_OPTIONS with the tsx loader, --build-mode source). */
+  commandEnv?: Record<string, string>;
   /** `--coverage`: V8 coverage of these files, from the child and the hook commands it starts. */
   coverage?: { dir: string; files: string[] };
   /** Record every file the child and its hook commands load or look at (bisect's shortcut). */
@@ -79,7 +83,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
     // tsx keeps its compile cache under TMPDIR; so do jiti (a built CLI compiles its plugins there) and
     // Node's compile cache (module.enableCompileCache(), which built CLIs call). They live outside the
     // per-run sandbox, so a second command and a second run start warm; HOME and TMPDIR stay private.
-    linkCache(tmp, `tsx-${userInfo().uid}`, join(tmpdir(), `tsx-${userInfo().uid}`));
+    const tsxCache = `tsx-${userInfo().uid}`;
+    linkCache(tmp, tsxCache, options.tsxCacheDir ?? join(tmpdir(), tsxCache));
     const loaders = options.loaderCacheDir;
     if (loaders) for (const name of loaderCacheNames) linkCache(tmp, name, join(loaders, name));
     const recording = options.recordClosure ? prepareClosureRecording(sandbox.path) : undefined;
@@ -90,6 +95,9 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       shellTimeoutMs: Math.max(1000, options.timeoutMs - 1000),
       commandTimeoutMs: options.commandTimeoutMs,
       cli: options.cli,
+      ...(options.commandEnv && Object.keys(options.commandEnv).length > 0
+        ? { commandEnv: options.commandEnv }
+        : {}),
       coverage: options.coverage,
       closureNodeOptions: recording && recordingNodeOptions(recording, undefined),
     };

@@ -1,6 +1,7 @@
+import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
 import { type ActionRun, actionRoot, loadAction, runActionLocally } from "../helpers/action-steps.ts";
 import { proofLines } from "../helpers/cli.ts";
@@ -126,6 +127,53 @@ describe("action.yml run step by step (the shell GitHub runs, not GitHub)", () =
     expect(lastStep(run)).toEqual(["Exit with relay-proof's exit code", 0, "", ""]);
   });
 
+  it("caches relay-proof's build per tree: a compare with build plans a restore and a save for base and head", async () => {
+    const cache = tempDir("relay-proof-cache-");
+    vi.stubEnv("RELAY_PROOF_CACHE_DIR", cache);
+    const repo = fixtureRepo({ cli: "dist", variant: "v1-module-local" });
+    const base = repo.head;
+    repo.useVariant("v2-correct");
+    repo.commit("the fix");
+    const tree = (ref: string) =>
+      execFileSync("git", ["rev-parse", `${ref}^{tree}`], { cwd: repo.root, encoding: "utf8" }).trim();
+    const run = await runActionLocally(
+      { base, build: "true", tests: "false", install: "false", coverage: "false" },
+      { workspace: repo.root },
+    );
+    const keyOf = (ref: string) =>
+      `relay-proof-build-v1-${process.platform}-${process.arch}-node24-dev-${tree(ref)}`;
+    const pathOf = (ref: string) =>
+      `${join(cache, "builds", `${tree(ref)}*`)}\n${join(cache, "loader-caches", tree(ref))}`;
+    expect(run.step("plan").outputs).toMatchObject({
+      "cache-head-key": keyOf("HEAD"),
+      "cache-head-path": pathOf("HEAD"),
+      "cache-base-key": keyOf(base),
+      "cache-base-path": pathOf(base),
+    });
+    expect(run.step("plan").stdout).toContain(
+      `relay-proof action: build cache head ${keyOf("HEAD")}, base ${keyOf(base)}`,
+    );
+    const cacheSteps = run.steps.filter((step) => step.step.uses?.startsWith("actions/cache/"));
+    expect(cacheSteps.map((step) => [step.step.uses?.split("@")[0], step.with.key])).toEqual([
+      ["actions/cache/restore", keyOf("HEAD")],
+      ["actions/cache/restore", keyOf(base)],
+      ["actions/cache/save", keyOf("HEAD")],
+      ["actions/cache/save", keyOf(base)],
+    ]);
+    // What the save steps would save is what relay-proof built: one dev entry per tree.
+    expect(run.outputs.verdict).toBe("fix-verified");
+    expect(readdirSync(join(cache, "builds")).sort()).toEqual(
+      [`${tree("HEAD")}.dev`, `${tree(base)}.dev`].sort(),
+    );
+    expect(run.step("prove").stderr).toContain("--build");
+
+    const without = await runActionLocally(
+      { tests: "false", install: "false", coverage: "false" },
+      { workspace: repo.root },
+    );
+    expect(without.step("plan").outputs).toMatchObject({ "cache-head-key": "", "cache-base-key": "" });
+  });
+
   it("proofs: changed runs the proofs whose files the change touches", async () => {
     const { repo, commits } = fixHistory();
     const base = commits["relay: stable ids and a bridge (v1, the bug)"] as string;
@@ -228,6 +276,7 @@ describe("action.yml run step by step (the shell GitHub runs, not GitHub)", () =
         "inputs shards and shard-index belong to a run, not to compare (compare proves base and head whole)",
       ],
       [{ tests: "yes" }, 'input tests must be true or false, got "yes"'],
+      [{ "build-mode": "fast" }, 'input build-mode must be dev, full or source, got "fast"'],
       [{ proofs: "changed" }, "input proofs: changed needs base (the change is base..head)"],
       [{ proofs: "Bad Id" }, 'input proofs names proof ids (or all, changed); "Bad" is not one'],
     ] as const;
@@ -259,7 +308,7 @@ describe("action.yml and the example workflows, as written", () => {
       expect(uses.length).toBeGreaterThan(0);
       for (const value of uses) {
         if (value?.startsWith("OWNER/relay-proof@")) expect(value).toBe(relayProofUses);
-        else expect(value).toMatch(/^actions\/[a-z-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+        else expect(value).toMatch(/^actions\/[a-z-]+(?:\/[a-z-]+)?@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
       }
     }
   });

@@ -96,7 +96,7 @@ ${build}`,
       "relay-proof: cleaned up after a relay-proof that was killed: removed 2 unfinished cache entries\n",
     );
     expect(proofLines(run.stdout).get("duplicate-module-invoke.command")).toBe("0");
-    expect(existsSync(join(builds, tree, "meta.json"))).toBe(true);
+    expect(existsSync(join(builds, `${tree}.dev`, "meta.json"))).toBe(true);
     expect(halfWrittenCacheEntries(cache)).toEqual([]);
   });
 });

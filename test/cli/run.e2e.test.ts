@@ -165,6 +165,14 @@ describe("relay-proof usage errors", () => {
       ["run", "--no-tests", "--tests", "a.test.ts"],
       /^relay-proof: --no-tests and --tests contradict each other/,
     ],
+    [
+      ["run", "--build-mode", "fast"],
+      /^relay-proof: --build-mode must be one of dev, full, source, got "fast" \(see relay-proof run --help\)$/,
+    ],
+    [
+      ["compare", "--base", "HEAD", "--build-mode", "source", "--cli", "./x.mjs"],
+      /^relay-proof: --cli and --build-mode contradict each other \(use --cli PATH for a CLI you built/,
+    ],
     [["merge", "/nonexistent/shard.json"], /^relay-proof: cannot read \/nonexistent\/shard\.json: ENOENT/],
     [
       ["run", "--pass-env", "A=B"],

@@ -124,10 +124,12 @@ describe("the hook command path", () => {
     const second = await runProof({ repo: repo.root, tests: false, build: true });
     expect(second.verdict).toBe("holds");
     expect(second.cli?.build).toMatchObject({ ok: true, cached: true, tree: first.cli?.build?.tree });
-    expect(readdirSync(buildsDir())).toEqual([first.cli?.build?.tree]);
+    // --build is a dev build by default: its own entry, `<tree>.dev`.
+    expect(first.cli).toMatchObject({ mode: "dev", build: { kind: "dev" } });
+    expect(readdirSync(buildsDir())).toEqual([`${first.cli?.build?.tree}.dev`]);
     // The hook commands' loader caches (jiti's, Node's compile cache) live with the build, outside the
     // per-run TMPDIR.
-    const entry = join(buildsDir(), first.cli?.build?.tree ?? "");
+    const entry = join(buildsDir(), `${first.cli?.build?.tree}.dev`);
     expect(readdirSync(entry).sort()).toEqual(["checkout", "loader-caches", "meta.json"]);
     expect(readdirSync(join(entry, "loader-caches")).sort()).toEqual(["jiti", "node-compile-cache"]);
   });

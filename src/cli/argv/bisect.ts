@@ -3,7 +3,14 @@ import { runProof } from "../../engine/run-proof.ts";
 import { isRelayProofError, relayProofError, usageCodes } from "../../errors.ts";
 import { bisectHelp } from "../help.ts";
 import { checkOutputFlags, emitReport, outputFlags } from "../output.ts";
-import { hookCliFlags, noPositionals, parseFlags, passEnvFlag, positiveSeconds } from "../parse.ts";
+import {
+  hookCliFlags,
+  hookCliOptions,
+  noPositionals,
+  parseFlags,
+  passEnvFlag,
+  positiveSeconds,
+} from "../parse.ts";
 import { jobsFlag } from "./jobs.ts";
 import type { CommandIo, CommandOutcome } from "./types.ts";
 
@@ -51,8 +58,7 @@ export async function bisectCommand(args: string[], io: CommandIo): Promise<Comm
     module: values.module,
     node: values.node,
     passEnv: values["pass-env"],
-    build: values.build,
-    cli: values.cli,
+    ...hookCliOptions(values, "bisect"),
     commandTimeoutMs: positiveSeconds("--command-timeout", values["command-timeout"], "bisect"),
     timeoutMs: positiveSeconds("--timeout", values.timeout, "bisect"),
     strategy: values.strategy,
@@ -99,8 +105,7 @@ export async function bisectStepCommand(args: string[], io: CommandIo): Promise<
       module: values.module,
       node: values.node,
       passEnv: values["pass-env"],
-      build: values.build,
-      cli: values.cli,
+      ...hookCliOptions(values, "bisect"),
       commandTimeoutMs: positiveSeconds("--command-timeout", values["command-timeout"], "bisect"),
       timeoutMs: positiveSeconds("--timeout", values.timeout, "bisect"),
       tests: false,

@@ -2,7 +2,14 @@ import { compareRefs } from "../../engine/compare.ts";
 import { relayProofError } from "../../errors.ts";
 import { compareHelp } from "../help.ts";
 import { checkOutputFlags, emitReport, outputFlags } from "../output.ts";
-import { hookCliFlags, noPositionals, parseFlags, passEnvFlag, positiveSeconds } from "../parse.ts";
+import {
+  hookCliFlags,
+  hookCliOptions,
+  noPositionals,
+  parseFlags,
+  passEnvFlag,
+  positiveSeconds,
+} from "../parse.ts";
 import { jobsFlag } from "./jobs.ts";
 import type { CommandIo, CommandOutcome } from "./types.ts";
 
@@ -45,8 +52,7 @@ export async function compareCommand(args: string[], io: CommandIo): Promise<Com
     module: values.module,
     node: values.node,
     passEnv: values["pass-env"],
-    build: values.build,
-    cli: values.cli,
+    ...hookCliOptions(values, "compare"),
     commandTimeoutMs: positiveSeconds("--command-timeout", values["command-timeout"], "compare"),
     install: values.install,
     trustInstallHooks: values["trust-install-hooks"],

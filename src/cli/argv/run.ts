@@ -4,7 +4,14 @@ import { relayProofError } from "../../errors.ts";
 import { parseShardIndex } from "../../shards/plan.ts";
 import { runHelp } from "../help.ts";
 import { checkOutputFlags, emitReport, outputFlags } from "../output.ts";
-import { hookCliFlags, noPositionals, parseFlags, passEnvFlag, positiveSeconds } from "../parse.ts";
+import {
+  hookCliFlags,
+  hookCliOptions,
+  noPositionals,
+  parseFlags,
+  passEnvFlag,
+  positiveSeconds,
+} from "../parse.ts";
 import { createProgress } from "../progress.ts";
 import type { CommandIo, CommandOutcome } from "./types.ts";
 
@@ -54,8 +61,7 @@ export async function runCommand(args: string[], io: CommandIo): Promise<Command
     module: values.module,
     node: values.node,
     passEnv: values["pass-env"],
-    build: values.build,
-    cli: values.cli,
+    ...hookCliOptions(values, "run"),
     commandTimeoutMs: positiveSeconds("--command-timeout", values["command-timeout"], "run"),
     provision: values.provision,
     requireClean: values["require-clean"],

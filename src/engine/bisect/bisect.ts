@@ -79,6 +79,7 @@ export async function bisectProof(options: BisectOptions): Promise<BisectResult>
       timeoutMs: options.timeoutMs,
       passEnv,
       build: options.build,
+      buildMode: options.buildMode,
       cli: options.cli,
       commandTimeoutMs: options.commandTimeoutMs,
       tests: false,

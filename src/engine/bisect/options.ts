@@ -1,4 +1,5 @@
 // The options of one bisect (`relay-proof bisect`), shared by its stages.
+import type { BuildMode } from "../../checkout/build-mode.ts";
 
 /** `kary`: N commits per round on N workers (default); `binary`: `git bisect run`, one at a time. */
 export type BisectStrategy = "kary" | "binary";
@@ -15,6 +16,8 @@ export interface BisectOptions {
   passEnv?: readonly string[];
   /** `--build` / `--cli`: also run the hook-command paths, at the endpoints and at every step. */
   build?: boolean;
+  /** `--build-mode`: how --build makes the CLI (dev, full, source). */
+  buildMode?: BuildMode;
   cli?: string;
   /** `--command-timeout`: each hook command's limit. */
   commandTimeoutMs?: number;

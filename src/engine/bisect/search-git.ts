@@ -58,6 +58,7 @@ export async function gitBisectRun(
     if (options.timeoutMs) step.push("--timeout", String(options.timeoutMs / 1000));
     for (const name of passEnv) step.push("--pass-env", name);
     if (options.build) step.push("--build");
+    if (options.buildMode) step.push("--build-mode", options.buildMode);
     if (options.cli) step.push("--cli", resolve(options.cli));
     if (options.commandTimeoutMs) step.push("--command-timeout", String(options.commandTimeoutMs / 1000));
     // Adjacent endpoints: git bisect start already names the answer, there is nothing to run.

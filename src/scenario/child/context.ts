@@ -84,9 +84,17 @@ export function createContext(
         // Hook commands are processes of their own: NODE_V8_COVERAGE makes each write its coverage.
         env: {
           ...process.env,
+          ...config.commandEnv,
           ...(config.coverage ? { NODE_V8_COVERAGE: config.coverage.dir } : {}),
-          // Recording the closure: the command's Node processes record what they load as well.
-          ...(config.closureNodeOptions ? { NODE_OPTIONS: config.closureNodeOptions } : {}),
+          // Recording the closure: the command's Node processes record what they load as well (after
+          // the tsx loader --build-mode source puts there, when both are set).
+          ...(config.closureNodeOptions
+            ? {
+                NODE_OPTIONS: [config.commandEnv?.NODE_OPTIONS, config.closureNodeOptions]
+                  .filter(Boolean)
+                  .join(" "),
+              }
+            : {}),
         },
         input: options.input,
         timeoutMs: options.timeoutMs,
