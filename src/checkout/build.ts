@@ -246,6 +246,18 @@ async function buildTree(
       ...plan.env,
     });
     const ran: BuildStep[] = [];
+    /** This build as data: failed (with why) or built, never from the cache. */
+    const outcome = (ok: boolean, detail: string, durationMs = Date.now() - started): BuildResult => ({
+      ok,
+      tree,
+      kind,
+      note,
+      checkout,
+      cached: false,
+      steps: ran,
+      durationMs,
+      detail,
+    });
     for (const command of steps) {
       throwIfInterrupted(options.signal, "the next --build step");
       const shown = command.slice(command[0] === options.nodePath ? 1 : 0).join(" ");
@@ -269,32 +281,11 @@ async function buildTree(
         const how = result.timedOut ? "timed out" : `exit ${String(result.exitCode ?? result.signal)}`;
         const detail = `--build failed: ${command.slice(1).join(" ")} ${how}: ${tail}`;
         progress(detail);
-        return {
-          ok: false,
-          tree,
-          kind,
-          note,
-          checkout,
-          cached: false,
-          steps: ran,
-          durationMs: Date.now() - started,
-          detail,
-        };
+        return outcome(false, detail);
       }
     }
     if (findCliEntry(partialCheckout, "", false).state === "none") {
-      const detail = `--build ran ${ran.length} step(s) but left no dist/entry.(m)js for the CLI`;
-      return {
-        ok: false,
-        tree,
-        kind,
-        note,
-        checkout,
-        cached: false,
-        steps: ran,
-        durationMs: Date.now() - started,
-        detail,
-      };
+      return outcome(false, `--build ran ${ran.length} step(s) but left no dist/entry.(m)js for the CLI`);
     }
     const now = new Date().toISOString();
     const meta: BuildMeta = {
@@ -318,17 +309,7 @@ async function buildTree(
     if (removed.length > 0) progress(`--build: cache over its cap, removed ${removed.length} older build(s)`);
     const detail = `built tree ${tree.slice(0, 12)} in ${(meta.durationMs / 1000).toFixed(1)} s (${buildLabel(kind, note)})`;
     progress(`--build: ${detail}`);
-    return {
-      ok: true,
-      tree,
-      kind,
-      note,
-      checkout,
-      cached: false,
-      steps: ran,
-      durationMs: meta.durationMs,
-      detail,
-    };
+    return outcome(true, detail, meta.durationMs);
   } finally {
     sandbox.remove();
     unregister();

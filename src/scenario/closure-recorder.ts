@@ -122,9 +122,9 @@ export function prepareClosureRecording(parent: string): ClosureRecording {
   return { preloadUrl: pathToFileURL(file).href, dir };
 }
 
-/** NODE_OPTIONS for a process that must record too (a hook command): the preload after what it had. */
-export function recordingNodeOptions(recording: ClosureRecording, existing: string | undefined): string {
-  return [existing, `--import=${recording.preloadUrl}`].filter(Boolean).join(" ");
+/** NODE_OPTIONS for a process that must record too (a hook command): the preload. */
+export function recordingNodeOptions(recording: ClosureRecording): string {
+  return `--import=${recording.preloadUrl}`;
 }
 
 /** Read what the processes wrote. */

@@ -99,7 +99,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
         ? { commandEnv: options.commandEnv }
         : {}),
       coverage: options.coverage,
-      closureNodeOptions: recording && recordingNodeOptions(recording, undefined),
+      closureNodeOptions: recording && recordingNodeOptions(recording),
     };
     const tsconfig = join(options.repoRoot, "tsconfig.json");
     const result = emptyScenarioResult();

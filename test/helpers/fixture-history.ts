@@ -5,6 +5,12 @@ import {
   createRegressionHistory,
   type FixtureHistory,
 } from "../../fixtures/build-fixture-history.ts";
+import {
+  createHelperChangeHistory,
+  createLongHistory,
+  type LongHistory,
+  type LongHistoryOptions,
+} from "../../fixtures/build-long-history.ts";
 
 /** Fixture histories that delete themselves when the test finishes. */
 export function fixHistory(): FixtureHistory {
@@ -21,6 +27,18 @@ export function regressionHistory(): FixtureHistory {
 
 export function demoHistory(): FixtureHistory {
   const history = createDemoHistory();
+  onTestFinished(() => history.repo.remove());
+  return history;
+}
+
+export function longHistory(options: LongHistoryOptions): LongHistory {
+  const history = createLongHistory(options);
+  onTestFinished(() => history.repo.remove());
+  return history;
+}
+
+export function helperChangeHistory(): LongHistory {
+  const history = createHelperChangeHistory();
   onTestFinished(() => history.repo.remove());
   return history;
 }

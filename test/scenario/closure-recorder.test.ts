@@ -59,7 +59,7 @@ function record(root: string, env: NodeJS.ProcessEnv = {}) {
         ...env,
         TSX_URL: tsx,
         [closureDirEnv]: recording.dir,
-        NODE_OPTIONS: recordingNodeOptions(recording, undefined),
+        NODE_OPTIONS: recordingNodeOptions(recording),
       },
       encoding: "utf8",
     },

@@ -51,7 +51,8 @@ export async function identity(input: {
     relevant(index) {
       const list = changes.get(input.range[index] as string);
       if (list === undefined || known.size === 0) return true;
-      return list.some((change) => [...known.values()].some((closure) => touches(closure, change)));
+      for (const closure of known.values()) if (list.some((change) => touches(closure, change))) return true;
+      return false;
     },
   };
 }

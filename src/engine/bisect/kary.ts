@@ -62,6 +62,18 @@ export function pickPoints<T>(untested: readonly T[], k: number): T[] {
 }
 
 /**
+ * The open stretch the marks leave: `hi` the lowest new commit (the new endpoint when none), `lo` the
+ * highest old commit below it (-1, the old endpoint, when none).
+ */
+function bounds(marks: ReadonlyMap<number, Mark>, last: number): { lo: number; hi: number } {
+  let hi = last;
+  for (const [i, mark] of marks) if (mark === "new") hi = Math.min(hi, i);
+  let lo = -1;
+  for (const [i, mark] of marks) if (mark === "old" && i < hi) lo = Math.max(lo, i);
+  return { lo, hi };
+}
+
+/**
  * Search `range` for the boundary between old and new commits. Olds above the lowest new (a history
  * that flips back and forth) are ignored, so the answer is always an old (or the old endpoint)
  * followed only by skipped commits up to the first new one.
@@ -106,10 +118,7 @@ export async function karySearch(options: KarySearchOptions): Promise<KaryOutcom
   await spread(last, 0);
   await spread(-1, 0);
   for (;;) {
-    let hi = last;
-    for (const [i, mark] of marks) if (mark === "new") hi = Math.min(hi, i);
-    let lo = -1;
-    for (const [i, mark] of marks) if (mark === "old" && i < hi) lo = Math.max(lo, i);
+    const { lo, hi } = bounds(marks, last);
     const untested: number[] = [];
     for (let i = lo + 1; i < hi; i++) if (!marks.has(i)) untested.push(i);
     if (untested.length === 0) break;
@@ -132,10 +141,7 @@ export async function karySearch(options: KarySearchOptions): Promise<KaryOutcom
     });
     for (const i of picks) await spread(i, rounds);
   }
-  let hi = last;
-  for (const [i, mark] of marks) if (mark === "new") hi = Math.min(hi, i);
-  let lo = -1;
-  for (const [i, mark] of marks) if (mark === "old" && i < hi) lo = Math.max(lo, i);
+  const { lo, hi } = bounds(marks, last);
   const candidates = range.slice(lo + 1, hi + 1) as string[];
   // Round by round, the newest first within a round: replayed in this order, the last "new" mark is
   // the lowest (git bisect keeps one bad commit: the last one marked).

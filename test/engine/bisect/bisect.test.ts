@@ -1,28 +1,16 @@
-import { describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it } from "vitest";
 import { relayModulePath } from "../../../fixtures/build-fixture-repo.ts";
-import {
-  createHelperChangeHistory,
-  createLongHistory,
-  type LongHistoryOptions,
-} from "../../../fixtures/build-long-history.ts";
 import { git } from "../../../src/checkout/git.ts";
 import { type BisectOptions, bisectProof } from "../../../src/engine/bisect/bisect.ts";
-import { demoHistory, fixHistory, regressionHistory } from "../../helpers/fixture-history.ts";
+import {
+  demoHistory,
+  fixHistory,
+  helperChangeHistory,
+  longHistory,
+  regressionHistory,
+} from "../../helpers/fixture-history.ts";
 import { fixtureRepo } from "../../helpers/fixture-repo.ts";
 import { repoState } from "../../helpers/repo-state.ts";
-
-/** A long fixture history that deletes itself when the test finishes. */
-function longHistory(options: LongHistoryOptions) {
-  const history = createLongHistory(options);
-  onTestFinished(() => history.repo.remove());
-  return history;
-}
-
-function helperChangeHistory() {
-  const history = createHelperChangeHistory();
-  onTestFinished(() => history.repo.remove());
-  return history;
-}
 
 describe("bisectProof", () => {
   it("finds the commit that fixed it, skipping commits where the module cannot load", async () => {
