@@ -5,14 +5,17 @@
 // proofs/relay/, one file per claim.
 
 import { defineProof, type ScenarioContext } from "../src/scenario/definition.ts";
+import { checkApprovalBridge } from "./relay/approval-bridge.ts";
 import { installApprovals } from "./relay/approvals.ts";
 import { censusKeys, runCensus } from "./relay/census/census.ts";
+import { checkCommandGeneration } from "./relay/command-generation.ts";
 import { openGateway } from "./relay/gateway.ts";
 import { hookCommands } from "./relay/hook-command.ts";
 import { checkOneRegistry } from "./relay/one-registry.ts";
 import { preToolUse } from "./relay/payloads.ts";
 import { describeState, openWithFirstRegistration } from "./relay/relay.ts";
 import { checkReplacement } from "./relay/replacement.ts";
+import { checkStaleFinalizer } from "./relay/stale-finalizer.ts";
 
 const modulePath = "src/agents/harness/native-hook-relay.ts";
 const paths = (key: string) => [key, `${key}.bridge`, `${key}.command`, `${key}.gateway`];
@@ -32,7 +35,10 @@ async function scenario(ctx: ScenarioContext): Promise<void> {
   const approvals = installApprovals(ctx, relay);
   // The first hook command may take a while to start; the census runs meanwhile.
   await checkOneRegistry(ctx, phasePaths, first, () => runCensus(ctx, relay, approvals));
-  await checkReplacement(ctx, phasePaths, first, shape);
+  const second = await checkReplacement(ctx, phasePaths, first, shape);
+  await checkApprovalBridge(ctx, relay, first, second);
+  await checkCommandGeneration(ctx, [first, second]);
+  await checkStaleFinalizer(ctx, relay, approvals);
 }
 
 function relativeToRoot(ctx: ScenarioContext, path: string): string {
@@ -50,7 +56,11 @@ export default defineProof({
     "The fix keeps all relay state on one process-global symbol and gives each registration a generation; " +
     "a stale generation fails closed.",
   module: { candidates: [modulePath] },
-  files: ["src/gateway/server-methods/native-hook-relay.ts", "src/cli/native-hook-relay-cli.ts"],
+  files: [
+    "src/gateway/server-methods/native-hook-relay.ts",
+    "src/cli/native-hook-relay-cli.ts",
+    "extensions/codex/src/app-server/approval-bridge.ts",
+  ],
   claims: [
     {
       id: "one-registry",
@@ -76,6 +86,21 @@ export default defineProof({
       id: "replacement-answers",
       text: "The replacement run's generation answers on every path.",
       evidence: paths("replacement-generation-invoke"),
+    },
+    {
+      id: "approval-bridge-requires-generation",
+      text: "The Codex app-server approval bridge calls the relay in process with the registration's generation, required: a replaced run's approval is blocked as stale, the replacement's reaches the relay.",
+      evidence: ["stale-generation-error.approval-bridge", "replacement-generation-invoke.approval-bridge"],
+    },
+    {
+      id: "replacement-approval-survives-stale-finalizer",
+      text: "A replaced run's permission approval settling late never deletes the replacement's pending approval under the same key.",
+      evidence: ["pending-approval-survives-stale-finalizer"],
+    },
+    {
+      id: "commands-carry-generation",
+      text: "Every newly built hook command names `--generation` with its own registration's generation.",
+      evidence: ["command-carries-generation"],
     },
     {
       id: "legacy-commands",

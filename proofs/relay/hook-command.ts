@@ -22,6 +22,8 @@ type Answer =
 
 export type RanCommand = (Answer | { kind: "none"; reason: string }) & {
   command?: string;
+  /** The generation of the registration that built the command, when it has one. */
+  generation?: string;
   durationMs?: number;
   /** When the first bridge request reached a relay server of this process, after the command started. */
   firstRequestMs?: number;
@@ -118,7 +120,9 @@ export function hookCommands(ctx: ScenarioContext, payload: string) {
           ? `with other commands in flight: a hook command's request reached the relay after ${seconds(first - started)}`
           : `waiting on the relay: its request reached the relay after ${seconds(first - started)}`;
     const answer: Answer = result.timedOut ? { kind: "timed-out", where } : answerOf(result);
-    return { ...answer, command, durationMs, firstRequestMs };
+    const generation =
+      typeof handle.generation === "string" && handle.generation ? handle.generation : undefined;
+    return { ...answer, command, durationMs, firstRequestMs, ...(generation ? { generation } : {}) };
   }
   return { run, usable };
 }
@@ -149,6 +153,15 @@ function notAnAnswer(answer: RanCommand): CheckOutcome | undefined {
   if (answer.kind === "none") return { status: "skipped", value: "skipped", detail: answer.reason };
   if (answer.kind === "did-not-run") return { status: "skipped", value: "skipped", detail: answer.reason };
   if (answer.kind === "unavailable" && gatewayUnreachable.test(answer.reason)) {
+    // A head whose registrations carry generations has a direct bridge for its commands: one that
+    // went to a gateway lost its generation on the way (PR 86340's third point), not a design.
+    if (answer.generation)
+      return {
+        status: "fail",
+        value: `gateway-routed(${answer.reason})`,
+        ...ranOf(answer),
+        detail: "a command of a registration with a generation went to the gateway, not the direct bridge",
+      };
     return {
       status: "skipped",
       value: "skipped",

@@ -18,7 +18,8 @@ export interface HookRunner {
 export async function openHookRunner(ctx: ScenarioContext): Promise<HookRunner | { missing: string }> {
   const file = ctx.find(runnerPath);
   if (!file) return { missing: `no ${runnerPath}` };
-  const loaded = await capture(() => ctx.load("hook-runner", file));
+  // Into instance A, the copy whose PreToolUse asks the hook (a runner kept per module copy is A's).
+  const loaded = await capture(() => ctx.load("a", file));
   if (!loaded.ok) return { missing: `${runnerPath} failed to load: ${loaded.error}` };
   const module = loaded.value as Instance;
   const initialize = exportedFunction(module, "initializeGlobalHookRunner");
@@ -27,7 +28,7 @@ export async function openHookRunner(ctx: ScenarioContext): Promise<HookRunner |
     return { missing: `${runnerPath} lacks initializeGlobalHookRunner/resetGlobalHookRunner` };
   // The checkout's own registry builder knows its registry's shape; a minimal one otherwise.
   const helperFile = ctx.find(registryHelperPath);
-  const helper = helperFile ? await capture(() => ctx.load("hook-registry", helperFile)) : undefined;
+  const helper = helperFile ? await capture(() => ctx.load("a", helperFile)) : undefined;
   const createRegistry = helper?.ok
     ? exportedFunction(helper.value as Instance, "createMockPluginRegistry")
     : undefined;

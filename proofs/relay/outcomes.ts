@@ -40,3 +40,13 @@ export function errorOutcome(result: Captured, expected: string): CheckOutcome {
   }
   return { status: result.error === expected ? "pass" : "fail", value: result.error };
 }
+
+/** This proof has no way into the path on this head's API: not tested, neither holding nor failing. */
+export function cannotDrive(why: string): CheckOutcome {
+  return { status: "cannot-drive", value: `cannot-drive(${why})` };
+}
+
+/** The head does not have the thing checked (an older head's missing feature): reported, not counted. */
+export function absent(why: string): CheckOutcome {
+  return { status: "absent", value: `absent(${why})` };
+}

@@ -75,9 +75,10 @@ async function instance(ctx: ScenarioContext, name: string, clientFile: string |
     ctx.cannotTest(`relay module lacks export ${missing.join(", ")}`);
   }
   let bridge = exportedFunction(module, "invokeNativeHookRelayBridge");
-  // V3 moved the bridge client into its own module; load it per instance as well.
+  // V3 moved the bridge client into its own module: load it into the same instance (its copy of the
+  // graph), as the CLI of that copy would import it.
   if (!bridge && clientFile) {
-    const client = await capture(() => ctx.load(`${name}-client`, clientFile));
+    const client = await capture(() => ctx.load(name, clientFile));
     if (client.ok) bridge = exportedFunction(client.value as Instance, "invokeNativeHookRelayBridge");
   }
   const fn = (key: string) => exportedFunction(module, key) ?? exportedFunction(testingOf(module), key);
@@ -130,6 +131,14 @@ export function detectShape(
   return clientFile ? "v3" : "v2";
 }
 
+/**
+ * `2 distinct (N modules each)`: each instance is its own copy of the checkout's modules that the relay
+ * reaches (the entry alone on a one-file relay, the entry and its siblings on the split layout).
+ */
+export function describeInstances(a: number, b: number): string {
+  return a === b ? `2 distinct (${a} modules each)` : `2 distinct (a: ${a} modules, b: ${b} modules)`;
+}
+
 /** Proofs sharing one child share its instances: the first to open them says so. */
 let announced = false;
 
@@ -139,7 +148,7 @@ export async function openRelay(ctx: ScenarioContext): Promise<Relay> {
   const b = await instance(ctx, "b", clientFile);
   if (a.module === b.module)
     ctx.cannotTest("the two imports returned one module instance; duplicate loading failed");
-  if (!announced) ctx.info("module-instances", "2 distinct");
+  if (!announced) ctx.info("module-instances", describeInstances(ctx.modulesOf("a"), ctx.modulesOf("b")));
   announced = true;
   const brands = () => {
     const fromSymbol = stateSymbols().map((symbol) =>

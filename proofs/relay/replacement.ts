@@ -31,7 +31,7 @@ export async function checkReplacement(
   paths: Paths,
   first: Registered,
   shape: Shape,
-): Promise<void> {
+): Promise<Registered | undefined> {
   const { relay, gateway, commands } = paths;
   const { relayId } = first;
   let cannotReplace: string | undefined;
@@ -121,4 +121,5 @@ export async function checkReplacement(
       return commandLegacy(await phase.legacyCommand, staleCommand);
     },
   );
+  return second;
 }

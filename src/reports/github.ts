@@ -36,7 +36,7 @@ function runAnnotations(result: ProofResult, prefix = ""): string[] {
     }
   }
   for (const check of result.scenario.checks) {
-    if (check.status === "cannot-test")
+    if (check.status === "cannot-test" || check.status === "cannot-drive")
       lines.push(
         annotation("warning", `relay-proof ${prefix}${check.key}`, `${check.value}: ${check.detail ?? ""}`),
       );
@@ -72,6 +72,7 @@ const marks: Record<CheckStatus, string> = {
   pass: "✅",
   fail: "❌",
   unsupported: "❌",
+  "cannot-drive": "⚠️",
   skipped: "⏭️",
   absent: "➖",
   "cannot-test": "⚠️",

@@ -18,7 +18,9 @@ function checkSuite(
   untestable: string | undefined,
 ): string[] {
   const failures = checks.filter((c) => c.status === "fail" || c.status === "unsupported").length;
-  const errors = checks.filter((c) => c.status === "error" || c.status === "cannot-test").length;
+  const errors = checks.filter(
+    (c) => c.status === "error" || c.status === "cannot-test" || c.status === "cannot-drive",
+  ).length;
   const skipped = checks.filter((c) => c.status === "skipped" || c.status === "absent").length;
   const lines = [
     `  <testsuite name="${xml(name)}" tests="${checks.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${(durationMs / 1000).toFixed(3)}">`,
@@ -33,7 +35,7 @@ function checkSuite(
     if (check.status === "pass") lines.push(`${open}</testcase>`);
     else if (check.status === "skipped" || check.status === "absent")
       lines.push(`${open}<skipped message="${xml(check.detail ?? check.value)}"/></testcase>`);
-    else if (check.status === "cannot-test" || check.status === "error")
+    else if (check.status === "cannot-test" || check.status === "cannot-drive" || check.status === "error")
       lines.push(`${open}<error message="${xml(`${check.value}: ${check.detail ?? ""}`)}"/></testcase>`);
     else
       lines.push(

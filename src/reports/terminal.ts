@@ -12,6 +12,7 @@ const marks: Record<CheckStatus, string> = {
   pass: "✓",
   fail: "✗",
   unsupported: "✗",
+  "cannot-drive": "?",
   skipped: "-",
   absent: "·",
   "cannot-test": "?",
@@ -60,7 +61,11 @@ function renderRun(result: ProofResult, options: TerminalOptions): string {
   if (scenario.checks.length > 0) lines.push("");
   for (const check of scenario.checks) {
     const code =
-      check.status === "pass" ? 32 : ["skipped", "absent", "cannot-test"].includes(check.status) ? 33 : 31;
+      check.status === "pass"
+        ? 32
+        : ["skipped", "absent", "cannot-test", "cannot-drive"].includes(check.status)
+          ? 33
+          : 31;
     const detail = check.detail ? `  (${sanitizeValue(check.detail)})` : "";
     lines.push(
       `  ${paint(color, code, marks[check.status])} ${check.key.padEnd(width)}  ${sanitizeValue(check.value)}${detail}`,

@@ -107,7 +107,16 @@ const coverage = object({
   testsNotMeasured: optional(string),
   unmapped: number,
 });
-const checkStatuses = ["pass", "fail", "unsupported", "skipped", "absent", "cannot-test", "error"] as const;
+const checkStatuses = [
+  "pass",
+  "fail",
+  "unsupported",
+  "cannot-drive",
+  "skipped",
+  "absent",
+  "cannot-test",
+  "error",
+] as const;
 const check = object({
   key: string,
   expected: string,

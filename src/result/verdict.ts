@@ -37,6 +37,10 @@ export function decideVerdict(
   const unanswered: string[] = [];
   for (const check of scenario.checks) {
     if (check.status === "error") cannot.push(`${check.key}: ${check.value}`);
+    if (check.status === "cannot-drive") {
+      unanswered.push(`${check.key} was not driven: ${check.value}`);
+      notTested.push(`${check.key}: ${check.detail ?? check.value}`);
+    }
     if (check.status === "cannot-test") {
       unanswered.push(`${check.key} could not be tested: ${check.detail ?? check.value}`);
       notTested.push(`${check.key}: ${check.detail ?? check.value}`);

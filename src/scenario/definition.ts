@@ -2,11 +2,21 @@
 // particular module: a proof names its module, its checks and its focused tests, and its
 // `scenario` runs inside the child process against the target's own code.
 
-export type CheckStatus = "pass" | "fail" | "unsupported" | "skipped" | "absent" | "cannot-test" | "error";
+export type CheckStatus =
+  | "pass"
+  | "fail"
+  | "unsupported"
+  | "cannot-drive"
+  | "skipped"
+  | "absent"
+  | "cannot-test"
+  | "error";
 
 /**
- * What a check observed. `unsupported`: the target's API cannot express the protection (counts as
- * not holding). `skipped`: this environment could not exercise the path (reported, not counted).
+ * What a check observed. `unsupported`: the head lacks a mechanism the fix requires (no generations,
+ * say): counts as not holding. `cannot-drive`: this proof has no way into the piece or path on this
+ * head's API (nothing was tested): the claim is partly tested and the verdict cannot-test, never holds
+ * and never fails for it. `skipped`: this environment could not exercise the path (reported, not counted).
  * `absent`: the head does not have the thing checked (an older head's missing feature; not counted).
  * `cannot-test`: the path ran but gave no answer (a timeout): not evidence against the fix, so the
  * verdict says what could not be tested instead of `fails`, unless another check really failed.
@@ -64,8 +74,14 @@ export interface ScenarioContext {
   readonly cli: CliInfo;
   /** `--command-timeout`: how long a hook command may take; undefined lets the proof choose. */
   readonly commandTimeoutMs: number | undefined;
-  /** Import `path` (default: the main module) as a distinct module instance named `instance`. */
+  /**
+   * Import `path` (default: the main module) into the module instance named `instance`: each instance
+   * is its own copy of every module of the checkout's source that `path` reaches (installed packages
+   * stay shared); loading another file into the same instance joins that copy.
+   */
   load(instance: string, path?: string): Promise<Record<string, unknown>>;
+  /** How many of the checkout's own modules instance `instance` has loaded so far. */
+  modulesOf(instance: string): number;
   /** Absolute path of a file relative to the repo root, or undefined when it does not exist. */
   find(relativePath: string): string | undefined;
   /** An informational proof line, e.g. `api=v2`. */

@@ -2,13 +2,13 @@
 // the same request through A (same tool, cwd and input, another tool_use_id) must be allowed without
 // asking A's requester, which would deny.
 import { freshId, permissionDecision, permissionRequest } from "../payloads.ts";
-import { absent, no, type Piece, unsupportedPiece, yes } from "./piece.ts";
+import { absent, cannotDrive, no, type Piece, yes } from "./piece.ts";
 
 export const allowAlwaysApprovals: Piece = {
   key: "allow-always-approvals",
   async observe(kit, registered) {
     const { approvals } = kit;
-    if ("missing" in approvals) return unsupportedPiece(approvals.missing);
+    if ("missing" in approvals) return cannotDrive(approvals.missing);
     const { a, b } = kit.relay;
     approvals.routePermission(b, registered.runId, () => "allow-always");
     approvals.routePermission(a, registered.runId, () => "deny");
@@ -18,11 +18,11 @@ export const allowAlwaysApprovals: Piece = {
     const first = await request(b);
     if (!first.ok) return no(`B could not reach A's relay: ${first.error}`);
     if (permissionDecision(first.value) !== "allow")
-      return unsupportedPiece(
+      return cannotDrive(
         `B's requester answered allow-always, the relay answered ${permissionDecision(first.value)}`,
       );
     const throughA = await request(a);
-    if (!throughA.ok) return unsupportedPiece(`A's permission request failed: ${throughA.error}`);
+    if (!throughA.ok) return cannotDrive(`A's permission request failed: ${throughA.error}`);
     const decision = permissionDecision(throughA.value);
     const aAsked = approvals.calls(a, registered.runId);
     if (decision === "allow" && aAsked === 0) return yes("B's allow-always answered A's identical request");

@@ -2,7 +2,7 @@
 // longer asked); B must then not ask its requester either.
 import { freshId, permissionRequest } from "../payloads.ts";
 import type { Registered, RelayInstance } from "../relay.ts";
-import { absent, type CensusKit, no, type Piece, unsupportedPiece, yes } from "./piece.ts";
+import { absent, type CensusKit, cannotDrive, no, type Piece, yes } from "./piece.ts";
 
 const maxRequests = 64;
 
@@ -10,7 +10,7 @@ export const approvalRateWindows: Piece = {
   key: "approval-rate-windows",
   async observe(kit, registered) {
     const { approvals } = kit;
-    if ("missing" in approvals) return unsupportedPiece(approvals.missing);
+    if ("missing" in approvals) return cannotDrive(approvals.missing);
     const { a, b } = kit.relay;
     approvals.routePermission(a, registered.runId, () => "allow");
     approvals.routePermission(b, registered.runId, () => "allow");
@@ -26,12 +26,11 @@ export const approvalRateWindows: Piece = {
     let budget: number | undefined;
     for (let i = 0; i < maxRequests && budget === undefined; i += 1) {
       const { asked, answer } = await asks(a, registered, kit);
-      if (!answer.ok) return unsupportedPiece(`A's own permission request failed: ${answer.error}`);
+      if (!answer.ok) return cannotDrive(`A's own permission request failed: ${answer.error}`);
       if (!asked) budget = i;
     }
     if (budget === undefined) return absent(`no approval budget within ${maxRequests} requests`);
-    if (budget === 0)
-      return unsupportedPiece("A's approval requester was never asked for a permission request");
+    if (budget === 0) return cannotDrive("A's approval requester was never asked for a permission request");
     const { asked, answer } = await asks(b, registered, kit);
     if (!answer.ok) return no(`B could not reach A's relay: ${answer.error}`);
     return asked

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { capture, describe, sleep } from "../capture.ts";
 import { preToolUse } from "../payloads.ts";
 import type { RelayInstance } from "../relay.ts";
-import { absent, no, type Piece, unsupportedPiece, yes } from "./piece.ts";
+import { absent, cannotDrive, no, type Piece, yes } from "./piece.ts";
 
 /** How long to wait for A's bridge record, and how soon the renewed registration expires. */
 const recordWaitMs = 5000;
@@ -51,7 +51,7 @@ export const bridgeServers: Piece = {
   async observe(kit, registered) {
     const { a, b } = kit.relay;
     if (!a.bridge) return absent("no bridge at this head");
-    if (typeof registered.handle.renew !== "function") return unsupportedPiece("the handle has no renew()");
+    if (typeof registered.handle.renew !== "function") return cannotDrive("the handle has no renew()");
     // The record is written once A's bridge server listens; then the registration is made to expire.
     const started = performance.now();
     let record: Record | undefined;
@@ -60,14 +60,14 @@ export const bridgeServers: Piece = {
       if (!record) await sleep(10);
     }
     const port = typeof record?.port === "number" ? record.port : undefined;
-    if (port === undefined) return unsupportedPiece("no bridge record for the relay was found");
+    if (port === undefined) return cannotDrive("no bridge record for the relay was found");
     await capture(() => registered.handle.renew?.(expireInMs));
     await sleep(expireInMs + 50);
     const expired = await kit.invoke(b, registered, "pre_tool_use", preToolUse());
     if (!expired.ok && expired.error === "native hook relay not found")
       return no("B could not reach A's relay: native hook relay not found");
     if (expired.ok || expired.error !== "native hook relay expired")
-      return unsupportedPiece(`B's invoke of the expired relay answered ${describe(expired)}`);
+      return cannotDrive(`B's invoke of the expired relay answered ${describe(expired)}`);
     return (await accepts(port))
       ? no(`A's bridge server still listens on port ${port} after B expired its registration`)
       : yes("B's expiry of A's registration closed A's bridge server");

@@ -1,7 +1,8 @@
 // The shared-state census: every piece of relay-owned state shown shared between the two module
 // instances by what they do, one `shared.<piece>` line each and a `shared-state` summary. A piece not
-// shared fails the proof and is named; one the API cannot express is `unsupported` (never shared);
-// one the head does not have is `absent` (not counted).
+// shared fails the proof and is named; one the proof cannot drive on this head's API is
+// `cannot-drive` (not tested: neither shared nor not, and never a holding verdict); one the head does
+// not have is `absent` (not counted).
 import type { CheckOutcome, ScenarioContext } from "../../../src/scenario/definition.ts";
 import type { Approvals } from "../approvals.ts";
 import type { HookRunner } from "../hook-runner.ts";
@@ -14,7 +15,7 @@ import { bridgeServers } from "./bridge-servers.ts";
 import { invocationHistory } from "./invocation-history.ts";
 import { pendingPermissionApprovals } from "./pending-permission-approvals.ts";
 import { pendingPreToolUseApprovals } from "./pending-pretooluse-approvals.ts";
-import { type CensusKit, invokeThrough, type Piece, type PieceResult, unsupportedPiece } from "./piece.ts";
+import { type CensusKit, cannotDrive, invokeThrough, type Piece, type PieceResult } from "./piece.ts";
 import { registrations } from "./registrations.ts";
 
 /** In the order of the state object on V2 heads. */
@@ -36,22 +37,33 @@ function outcomeOf(result: PieceResult): CheckOutcome {
       return { status: "pass", value: "yes", detail: result.seen };
     case "no":
       return { status: "fail", value: `no(${result.seen})` };
-    case "unsupported":
-      return { status: "unsupported", value: `unsupported(${result.seen})` };
+    case "cannot-drive":
+      return { status: "cannot-drive", value: `cannot-drive(${result.seen})` };
     case "absent":
       return { status: "absent", value: `absent(${result.seen})` };
   }
 }
 
-/** `7/7`, or `5/7 not shared: a, b` (absent pieces are not counted). */
-function summary(results: readonly [Piece, PieceResult][]): CheckOutcome {
-  const counted = results.filter(([, result]) => result.state !== "absent");
-  const shared = counted.filter(([, result]) => result.state === "yes").length;
-  const notShared = counted.filter(([, result]) => result.state !== "yes").map(([piece]) => piece.key);
-  const absentKeys = results.filter(([, result]) => result.state === "absent").map(([piece]) => piece.key);
-  const tail = absentKeys.length > 0 ? ` (absent: ${absentKeys.join(", ")})` : "";
-  if (notShared.length === 0) return { status: "pass", value: `${shared}/${counted.length}${tail}` };
-  return { status: "fail", value: `${shared}/${counted.length} not shared: ${notShared.join(", ")}${tail}` };
+/**
+ * `7/7`, `5/7 not shared: a, b`, or `5/5 (2 not driven: c, d)`: pieces the proof could not drive
+ * are counted neither way (and keep the summary from passing); absent pieces are not counted.
+ */
+export function summary(results: readonly [Piece, PieceResult][]): CheckOutcome {
+  const keysIn = (state: PieceResult["state"]) =>
+    results.filter(([, result]) => result.state === state).map(([piece]) => piece.key);
+  const shared = keysIn("yes").length;
+  const notShared = keysIn("no");
+  const undriven = keysIn("cannot-drive");
+  const absentKeys = keysIn("absent");
+  const counted = shared + notShared.length;
+  const tail = [
+    ...(undriven.length > 0 ? [`${undriven.length} not driven: ${undriven.join(", ")}`] : []),
+    ...(absentKeys.length > 0 ? [`absent: ${absentKeys.join(", ")}`] : []),
+  ];
+  const suffix = tail.length > 0 ? ` (${tail.join("; ")})` : "";
+  if (notShared.length > 0)
+    return { status: "fail", value: `${shared}/${counted} not shared: ${notShared.join(", ")}${suffix}` };
+  return { status: undriven.length > 0 ? "cannot-drive" : "pass", value: `${shared}/${counted}${suffix}` };
 }
 
 /**
@@ -83,11 +95,11 @@ export async function runCensus(
     pieces.map(async (piece, index): Promise<[Piece, PieceResult]> => {
       const registration = registered[index];
       if (!registration || "error" in registration)
-        return [piece, unsupportedPiece(`registering through A failed: ${registration?.error ?? "?"}`)];
+        return [piece, cannotDrive(`registering through A failed: ${registration?.error ?? "?"}`)];
       try {
         return [piece, await piece.observe(kit, registration)];
       } catch (error) {
-        return [piece, unsupportedPiece(`the observation threw: ${(error as Error).message}`)];
+        return [piece, cannotDrive(`the observation threw: ${(error as Error).message}`)];
       }
     }),
   );

@@ -1,7 +1,7 @@
 // Invocation history: an invocation through B is in the history A reads.
 import { freshId, preToolUse } from "../payloads.ts";
 import type { RelayInstance } from "../relay.ts";
-import { absent, no, type Piece, unreachable, unsupportedPiece, yes } from "./piece.ts";
+import { absent, cannotDrive, no, type Piece, unreachable, yes } from "./piece.ts";
 
 /** Whether `instance`'s own view of the history holds the invocation, through either helper. */
 function historyHas(instance: RelayInstance, relayId: string, toolUseId: string): boolean | undefined {
@@ -24,9 +24,7 @@ export const invocationHistory: Piece = {
     const seenByA = historyHas(a, registered.relayId, toolUseId);
     const seenByB = historyHas(b, registered.relayId, toolUseId);
     if (seenByA === undefined || seenByB === undefined)
-      return unsupportedPiece(
-        "no hasNativeHookRelayInvocation or testing.getNativeHookRelayInvocationsForTests",
-      );
+      return cannotDrive("no hasNativeHookRelayInvocation or testing.getNativeHookRelayInvocationsForTests");
     if (seenByA) return yes("A's history holds the invocation made through B");
     if (seenByB) return no("the invocation made through B is in B's history only, not in A's");
     return absent("neither instance keeps a history of invocations");

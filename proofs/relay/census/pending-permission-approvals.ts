@@ -3,13 +3,13 @@
 import { capture, until } from "../capture.ts";
 import { freshId, permissionDecision, permissionRequest } from "../payloads.ts";
 import { invokeParams } from "../relay.ts";
-import { no, type Piece, unsupportedPiece, yes } from "./piece.ts";
+import { cannotDrive, no, type Piece, yes } from "./piece.ts";
 
 export const pendingPermissionApprovals: Piece = {
   key: "pending-permission-approvals",
   async observe(kit, registered) {
     const { approvals } = kit;
-    if ("missing" in approvals) return unsupportedPiece(approvals.missing);
+    if ("missing" in approvals) return cannotDrive(approvals.missing);
     const { a, b } = kit.relay;
     let release: (decision: string) => void = () => {};
     const decided = new Promise<string>((resolve) => {
@@ -23,7 +23,7 @@ export const pendingPermissionApprovals: Piece = {
     if (!(await until(() => approvals.calls(a, registered.runId) > 0, 2000))) {
       release("allow");
       await first;
-      return unsupportedPiece("A's approval requester was never asked for a permission request");
+      return cannotDrive("A's approval requester was never asked for a permission request");
     }
     // While A's approval is pending, the same request through B. Where B keeps its own pending
     // approvals it asks its own requester before its invoke can resolve, so counting after both

@@ -2,7 +2,7 @@
 // mode) leaves a deferred approval; B must find and resolve it.
 import { capture } from "../capture.ts";
 import { freshId, preToolUse } from "../payloads.ts";
-import { absent, no, type Piece, unsupportedPiece, yes } from "./piece.ts";
+import { absent, cannotDrive, no, type Piece, yes } from "./piece.ts";
 
 const resolver = "resolveNativeHookRelayDeferredToolApproval";
 
@@ -13,11 +13,10 @@ export const pendingPreToolUseApprovals: Piece = {
     const { a, b } = kit.relay;
     if (!a.fn(resolver) || !b.fn(resolver))
       return absent(`no ${resolver} export (no deferred PreToolUse approvals)`);
-    if ("missing" in approvals) return unsupportedPiece(approvals.missing);
-    if (approvals.deferredMissing) return unsupportedPiece(approvals.deferredMissing);
+    if ("missing" in approvals) return cannotDrive(approvals.missing);
+    if (approvals.deferredMissing) return cannotDrive(approvals.deferredMissing);
     const runner = await kit.hookRunner();
-    if ("missing" in runner)
-      return unsupportedPiece(`cannot install a before_tool_call hook: ${runner.missing}`);
+    if ("missing" in runner) return cannotDrive(`cannot install a before_tool_call hook: ${runner.missing}`);
     const toolName = freshId("probe-tool").replace(/-/g, "_");
     const toolUseId = freshId("deferred-call");
     const toolInput = { command: "echo relay-proof deferred" };
@@ -37,7 +36,7 @@ export const pendingPreToolUseApprovals: Piece = {
         tool_input: toolInput,
       });
       const deferred = await kit.invoke(a, registered, "pre_tool_use", payload);
-      if (!deferred.ok) return unsupportedPiece(`A's PreToolUse failed: ${deferred.error}`);
+      if (!deferred.ok) return cannotDrive(`A's PreToolUse failed: ${deferred.error}`);
       const approve = () => ({ blocked: false, params: toolInput, approvalResolution: "allow-once" });
       approvals.routeDeferred(a, toolName, approve);
       approvals.routeDeferred(b, toolName, approve);
@@ -49,9 +48,7 @@ export const pendingPreToolUseApprovals: Piece = {
       const throughA = await resolve(a);
       if (throughA.ok && throughA.value !== undefined)
         return no("B found no pending approval for A's PreToolUse; A did");
-      return unsupportedPiece(
-        "the PreToolUse left no pending approval (the hook's approval was not deferred)",
-      );
+      return cannotDrive("the PreToolUse left no pending approval (the hook's approval was not deferred)");
     } finally {
       await remove();
     }

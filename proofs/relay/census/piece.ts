@@ -5,15 +5,18 @@ import { type Captured, capture } from "../capture.ts";
 import type { HookRunner } from "../hook-runner.ts";
 import { invokeParams, type Registered, type Relay, type RelayInstance } from "../relay.ts";
 
-/** `yes`/`no` by what was seen; `unsupported`: the API cannot express it; `absent`: the head lacks it. */
+/**
+ * `yes`/`no` by what was seen; `cannot-drive`: this proof has no way into the piece on this head's API
+ * (nothing was tested, so neither shared nor not); `absent`: the head lacks the piece.
+ */
 export interface PieceResult {
-  state: "yes" | "no" | "unsupported" | "absent";
+  state: "yes" | "no" | "cannot-drive" | "absent";
   seen: string;
 }
 
 export const yes = (seen: string): PieceResult => ({ state: "yes", seen });
 export const no = (seen: string): PieceResult => ({ state: "no", seen });
-export const unsupportedPiece = (seen: string): PieceResult => ({ state: "unsupported", seen });
+export const cannotDrive = (seen: string): PieceResult => ({ state: "cannot-drive", seen });
 export const absent = (seen: string): PieceResult => ({ state: "absent", seen });
 
 export interface CensusKit {

@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { spawnGroup } from "../../process/spawn-group.ts";
 import type { CheckOutcome, CheckSpec, ScenarioContext, ShellResult } from "../definition.ts";
 import type { ChildConfig, ChildMessage, ChildProof } from "../messages.ts";
+import type { InstanceGraphs } from "./instances.ts";
 
 const cannotTestBrand = Symbol.for("relay-proof.cannot-test");
 
@@ -25,6 +25,7 @@ export function createContext(
   config: ChildConfig,
   proof: ChildProof,
   send: (message: ChildMessage) => void,
+  graphs: InstanceGraphs,
 ): ChildContext {
   const teardownTasks: (() => unknown)[] = [];
   let leftovers = 0;
@@ -36,10 +37,11 @@ export function createContext(
     commandTimeoutMs: config.commandTimeoutMs,
     async load(instance, path = proof.modulePath) {
       const absolute = isAbsolute(path) ? path : join(config.repoRoot, path);
-      // A distinct query string makes the ESM loader create a distinct module instance.
-      const url = `${pathToFileURL(absolute).href}?relay-proof-instance=${encodeURIComponent(instance)}`;
-      return (await import(url)) as Record<string, unknown>;
+      // A distinct query string makes the ESM loader create a distinct module instance; the instance
+      // hook carries it to every module of the checkout's own that this one imports (instances.ts).
+      return (await import(graphs.urlOf(instance, absolute))) as Record<string, unknown>;
     },
+    modulesOf: (instance) => graphs.modules(instance),
     find(relativePath) {
       const absolute = join(config.repoRoot, relativePath);
       return existsSync(absolute) ? absolute : undefined;

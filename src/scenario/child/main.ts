@@ -7,6 +7,7 @@ import type { ProofDefinition } from "../definition.ts";
 import { type ChildConfig, type ChildMessage, childConfigEnv } from "../messages.ts";
 import { createContext, isCannotTest } from "./context.ts";
 import { startChildCoverage } from "./coverage.ts";
+import { installInstanceGraphs } from "./instances.ts";
 
 function send(message: ChildMessage): Promise<void> {
   return new Promise((resolve) => {
@@ -36,12 +37,14 @@ async function main(): Promise<void> {
   const coverage = config.coverage
     ? await startChildCoverage(config.coverage.dir, config.coverage.files)
     : undefined;
+  // Before any target code loads: each named instance gets its own copy of the checkout's modules.
+  const graphs = installInstanceGraphs(config.repoRoot);
   void send({ type: "hello", node: process.version, pid: process.pid });
   let leftoverShellProcesses = 0;
   // One proof after another, each with its own context (and teardown); the module instances they
   // load ("a", "b") are the same ones, so the module closure is imported once.
   for (const proof of config.proofs) {
-    const context = createContext(config, proof, (message) => void send(message));
+    const context = createContext(config, proof, (message) => void send(message), graphs);
     try {
       const definition = defaultExport(await import(proof.definitionUrl)) as ProofDefinition;
       await definition.scenario(context);
