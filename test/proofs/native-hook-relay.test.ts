@@ -27,6 +27,11 @@ const holding = {
   "stale-generation-error.gateway-bypass": stale,
   ...phases("replacement-generation-invoke", "0"),
   "legacy-command": "unavailable(deny, exit 0)",
+  // PR 86340's three implementation points.
+  "stale-generation-error.approval-bridge": stale,
+  "replacement-generation-invoke.approval-bridge": "0",
+  "command-carries-generation": "yes",
+  "pending-approval-survives-stale-finalizer": "yes",
 };
 
 interface Expected {
@@ -36,6 +41,8 @@ interface Expected {
   /** Every line (`exact`) or the lines that matter (`some`). */
   lines: Record<string, string>;
   exact?: boolean;
+  /** How many of the checkout's modules each instance's copy of the graph holds. */
+  modules?: number;
 }
 
 const expectations: Partial<Record<Variant, Expected>> = {
@@ -51,6 +58,27 @@ const expectations: Partial<Record<Variant, Expected>> = {
     lines: holding,
     exact: true,
   },
+  // The split layout: the state, the relay, the testing setters and the client in sibling modules.
+  "v3-split-layout": {
+    brand: "daisyclaw",
+    verdict: "holds",
+    info: { api: "v3", state: "global Symbol.for(daisyclaw.nativeHookRelay.state)", replacement: "coexists" },
+    lines: holding,
+    exact: true,
+    modules: 14,
+  },
+  // Its state symbol made per module: only a second copy of the whole graph shows it.
+  "mutant-split-per-module-state": {
+    brand: "daisyclaw",
+    verdict: "fails",
+    info: { api: "v3", state: "per-instance Symbol(daisyclaw.nativeHookRelay.state) x2" },
+    lines: {
+      "duplicate-module-invoke": notFound,
+      "duplicate-module-invoke.gateway": notFound,
+      "shared.registrations": `no(B's invoke of A's relay: ${notFound})`,
+    },
+    modules: 14,
+  },
   "v3-split": {
     brand: "kova",
     verdict: "holds",
@@ -63,7 +91,12 @@ const expectations: Partial<Record<Variant, Expected>> = {
     verdict: "holds",
     // Both runs stay live until A's ends; A's generation is stale only after that.
     info: { api: "v2", replacement: "coexists" },
-    lines: holding,
+    // Its pending approvals outlive a run that ends beside a live one: the replacement joins run 1's.
+    lines: {
+      ...holding,
+      "pending-approval-survives-stale-finalizer":
+        "absent(the replacement's request joined run 1's pending approval: no stale finalizer can arise)",
+    },
     exact: true,
   },
   "v2-six-pieces": {
@@ -168,7 +201,11 @@ describe("the native hook relay proof", () => {
         const repo = fixtureRepo({ variant, brand: expected.brand });
         const result = await runProof({ repo: repo.root, tests: false });
 
-        expect(result.scenario.info).toMatchObject({ ...expected.info, "module-instances": "2 distinct" });
+        expect(result.scenario.info).toMatchObject(expected.info);
+        const modules = expected.modules === undefined ? "\\d+" : String(expected.modules);
+        expect(result.scenario.info["module-instances"]).toMatch(
+          new RegExp(`^2 distinct \\(${modules} modules each\\)$`),
+        );
         const values = Object.fromEntries(result.scenario.checks.map((check) => [check.key, check.value]));
         if (expected.exact) expect(values).toEqual(expected.lines);
         else expect(values).toMatchObject(expected.lines);
@@ -215,6 +252,23 @@ describe("the native hook relay proof", () => {
     ]);
     expect(result.claims?.find((claim) => claim.id === "shared-state")?.status).toBe("fails");
     expect(result.claims?.find((claim) => claim.id === "one-registry")?.status).toBe("holds");
+  });
+
+  it("cannot test a correct split-layout head with a piece no export reaches, naming it, and never fails it", async () => {
+    const repo = fixtureRepo({ variant: "v3-split-undriven" });
+    const result = await runProof({ repo: repo.root, tests: false });
+    const values = Object.fromEntries(result.scenario.checks.map((check) => [check.key, check.value]));
+    expect(values["shared.pending-pretooluse-approvals"]).toBe(
+      "cannot-drive(no testing.setNativeHookRelayDeferredToolApprovalRequesterForTests: the deferred approval requester cannot be set)",
+    );
+    expect(values["shared-state"]).toBe("6/6 (1 not driven: pending-pretooluse-approvals)");
+    expect(result.scenario.checks.filter((check) => check.status === "fail")).toEqual([]);
+    expect(result.verdict).toBe("cannot-test");
+    expect(result.exitCode).toBe(125);
+    expect(result.claims?.find((claim) => claim.id === "shared-state")?.status).toBe("partly-tested");
+    expect(result.proofLines.at(-2)).toBe(
+      "[proof] shared-state=6/6 (1 not driven: pending-pretooluse-approvals)",
+    );
   });
 
   it("keeps the summary block within the 12 lines a throwaway VM's proof block keeps", async () => {

@@ -9,6 +9,6 @@ describe("renderJunit", () => {
     expect(normalize(xml, result)).toMatchSnapshot();
     expect(xml).toContain('<failure message="error:native hook relay not found (expected 0)"/>');
     expect(xml.match(/<testcase /g)).toHaveLength(result.scenario.checks.length);
-    expect(result.scenario.checks.length).toBe(22);
+    expect(result.scenario.checks.length).toBe(26);
   });
 });

@@ -41,7 +41,10 @@ export const pendingPreToolUseApprovals: Piece = {
       approvals.routeDeferred(a, toolName, approve);
       approvals.routeDeferred(b, toolName, approve);
       const resolve = (via: typeof a) =>
-        capture(() => via.fn(resolver)?.({ relayId: registered.relayId, toolUseId }));
+        // The split layout keys PreToolUse approvals by run id too: resolving needs it (V2 ignores it).
+        capture(() =>
+          via.fn(resolver)?.({ relayId: registered.relayId, runId: registered.runId, toolUseId }),
+        );
       const throughB = await resolve(b);
       if (throughB.ok && throughB.value !== undefined)
         return yes("B resolved the approval A's PreToolUse left pending");
