@@ -48,7 +48,7 @@ async function scenario(ctx: ScenarioContext): Promise<void> {
     if (!bridge)
       return { status: "skipped", value: "skipped", detail: "no invokeNativeHookRelayBridge export" };
     return invokeOutcome(
-      await capture(() => bridge(bridgeParams(throughBridge.relayId, first, event, preToolUse()))),
+      await capture(() => bridge(bridgeParams(throughBridge, first, event, preToolUse()))),
     );
   });
   await check("no-grace-foreign-error", staleError, true, async () =>

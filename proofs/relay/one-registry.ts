@@ -34,7 +34,7 @@ export async function checkOneRegistry(
   const start = () => ({
     direct: capture(() => relay.b.invoke(invokeParams(relayId, generation, hookEvent, payload))),
     bridge: relay.b.bridge
-      ? capture(() => relay.b.bridge?.(bridgeParams(relayId, generation, hookEvent, payload)))
+      ? capture(() => relay.b.bridge?.(bridgeParams(first, generation, hookEvent, payload)))
       : undefined,
     gateway: gateway.invoke(gatewayParams(relayId, generation, hookEvent, payload)),
     command: commands.run(first.handle, { first: true }),

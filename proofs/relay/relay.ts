@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ScenarioContext } from "../../src/scenario/definition.ts";
-import { capture, exportedFunction, type Fn, type Instance } from "./capture.ts";
+import { capture, exportedFunction, type Fn, type Instance, within } from "./capture.ts";
 import { provider, sessionId } from "./payloads.ts";
 
 const clientPath = "src/agents/harness/native-hook-relay-client.ts";
@@ -29,7 +29,11 @@ export interface Handle {
   commandForEvent?: (event: string) => unknown;
   renew?: (ttlMs?: number) => unknown;
   unregister?: () => unknown;
+  /** The split layout: settles once the registration's bridge is listening and recorded. */
+  ready?: unknown;
 }
+
+const readyTimeoutMs = 10_000;
 
 /** A registration as a proof uses it: the handle, the id it really got and its generation. */
 export interface Registered {
@@ -37,6 +41,11 @@ export interface Registered {
   relayId: string;
   generation: string | undefined;
   runId: string;
+  /**
+   * The state database the head's hook command names (`--state-db`, the split layout: its bridge
+   * records live there); a bridge call passes it as the CLI does.
+   */
+  stateDbPath?: string;
 }
 
 export interface Relay {
@@ -169,7 +178,16 @@ export async function openRelay(ctx: ScenarioContext): Promise<Relay> {
       if (!result.ok) return { error: result.error };
       const handle = (result.value ?? {}) as Handle;
       ctx.onTeardown(() => handle.unregister?.());
+      // The split layout's handle is ready once its bridge listens and its record is in the state
+      // database (a Codex run hands out its commands after that): a bridge call before it finds none.
+      if (handle.ready instanceof Promise)
+        await within(
+          capture(() => handle.ready),
+          readyTimeoutMs,
+        );
+      const stateDbPath = await stateDbOf(handle);
       return {
+        ...(stateDbPath ? { stateDbPath } : {}),
         handle,
         relayId: typeof handle.relayId === "string" ? handle.relayId : params.relayId,
         generation:
@@ -210,12 +228,29 @@ export function invokeParams(
   };
 }
 
-/** The bridge's parameters: it always sends the generation it was given. */
+/** `--state-db <path>` of the handle's hook command, when the head's commands carry one. */
+async function stateDbOf(handle: Handle): Promise<string | undefined> {
+  const built = await capture(() => handle.commandForEvent?.("pre_tool_use"));
+  if (!built.ok || typeof built.value !== "string") return undefined;
+  const match = /\s--state-db(?:=|\s+)('([^']*)'|"([^"]*)"|(\S+))/.exec(built.value);
+  return match ? (match[2] ?? match[3] ?? match[4]) : undefined;
+}
+
+/** The bridge's parameters: it always sends the generation it was given (and the CLI's state database). */
 export function bridgeParams(
-  relayId: string,
+  registered: Pick<Registered, "relayId" | "stateDbPath">,
   generation: string | undefined,
   event: string,
   rawPayload: unknown,
 ): Record<string, unknown> {
-  return { provider, relayId, event, rawPayload, generation, registrationTimeoutMs: 3000, timeoutMs: 10_000 };
+  return {
+    provider,
+    relayId: registered.relayId,
+    event,
+    rawPayload,
+    generation,
+    registrationTimeoutMs: 3000,
+    timeoutMs: 10_000,
+    ...(registered.stateDbPath ? { stateDbPath: registered.stateDbPath } : {}),
+  };
 }

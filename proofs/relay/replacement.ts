@@ -57,7 +57,7 @@ export async function checkReplacement(
 
   const bridge = (generation: string | undefined) =>
     relay.a.bridge
-      ? capture(() => relay.a.bridge?.(bridgeParams(relayId, generation, hookEvent, payload)))
+      ? capture(() => relay.a.bridge?.(bridgeParams(first, generation, hookEvent, payload)))
       : undefined;
   const replacement = second;
   const start = () => ({

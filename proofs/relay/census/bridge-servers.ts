@@ -1,24 +1,21 @@
-// Bridge servers: when B expires a relay registered through A, B's copy of the state must reach A's
-// bridge server and close it. Per-instance bridge maps leave the replaced server listening.
-// The split layout (target.md) expires actively (a timer in the registering module: waiting past the
-// TTL would show B "not found", never "expired") and closes servers asynchronously, and its record
-// helper answers a Promise: so B meets the expiry by a clock moved past the TTL around its invoke
-// (the relay's own TTL of minutes, no timer fires), and the port is polled until it closes.
+// Bridge servers: one loopback server per relay id, kept in the shared state. When B registers the id
+// A's relay holds, B's copy of the state must find A's server: a head that evicts on replacement closes
+// it (B's copy reached it), a head where runs coexist keeps that one listener for both (the split
+// layout's design) instead of starting a second. Per-instance bridge maps leave A's server listening
+// beside B's registration, or start B its own. No clock is moved and no TTL waited on: the split
+// layout expires actively, in the registering module, where B's copy never meets the expiry.
 import { readdirSync, readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { capture, describe, sleep } from "../capture.ts";
-import { preToolUse } from "../payloads.ts";
-import type { RelayInstance } from "../relay.ts";
+import { capture, sleep } from "../capture.ts";
+import { freshId, preToolUse } from "../payloads.ts";
+import type { Registered, RelayInstance } from "../relay.ts";
 import { absent, cannotDrive, no, type Piece, yes } from "./piece.ts";
 
-/** How long to wait for A's bridge record, and for A's server to close once B expired the relay. */
+/** How long to wait for a bridge record, and for A's server to close (closing may wait for pending work). */
 const recordWaitMs = 5000;
 const closeWaitMs = 2000;
-/** How far B's clock moves past now: beyond the renewed registration's TTL, well inside approval windows. */
-const expireInMs = 5000;
-const clockAheadMs = expireInMs + 1000;
 
 interface Record {
   relayId?: unknown;
@@ -45,6 +42,18 @@ async function findRecord(instance: RelayInstance, relayId: string): Promise<Rec
   return undefined;
 }
 
+/** The port of `registered`'s bridge once its record is written, or undefined. */
+async function portOf(instance: RelayInstance, registered: Registered): Promise<number | undefined> {
+  await capture(() => (registered.handle as { ready?: unknown }).ready);
+  const started = performance.now();
+  while (performance.now() - started < recordWaitMs) {
+    const record = await findRecord(instance, registered.relayId);
+    if (typeof record?.port === "number") return record.port;
+    await sleep(10);
+  }
+  return undefined;
+}
+
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, "127.0.0.1");
@@ -54,17 +63,6 @@ function accepts(port: number): Promise<boolean> {
     });
     socket.once("error", () => resolve(false));
   });
-}
-
-/** Run `invoke` with Date.now moved `aheadMs` forward (restored before anything else runs). */
-async function withClockAhead<T>(aheadMs: number, invoke: () => Promise<T>): Promise<T> {
-  const realNow = Date.now;
-  Date.now = () => realNow() + aheadMs;
-  try {
-    return await invoke();
-  } finally {
-    Date.now = realNow;
-  }
 }
 
 async function closesWithin(port: number, ms: number): Promise<boolean> {
@@ -81,27 +79,30 @@ export const bridgeServers: Piece = {
   async observe(kit, registered) {
     const { a, b } = kit.relay;
     if (!a.bridge) return absent("no bridge at this head");
-    if (typeof registered.handle.renew !== "function") return cannotDrive("the handle has no renew()");
-    // The record is written once A's bridge server listens; then the registration is made to expire.
-    const started = performance.now();
-    let record: Record | undefined;
-    await capture(() => (registered.handle as { ready?: unknown }).ready);
-    while (!record && performance.now() - started < recordWaitMs) {
-      record = await findRecord(a, registered.relayId);
-      if (!record) await sleep(10);
-    }
-    const port = typeof record?.port === "number" ? record.port : undefined;
+    const port = await portOf(a, registered);
     if (port === undefined) return cannotDrive("no bridge record for the relay was found");
-    await capture(() => registered.handle.renew?.(expireInMs));
-    const expired = await withClockAhead(clockAheadMs, () =>
-      kit.invoke(b, registered, "pre_tool_use", preToolUse()),
-    );
-    if (!expired.ok && expired.error === "native hook relay not found")
-      return no("B could not reach A's relay: native hook relay not found");
-    if (expired.ok || expired.error !== "native hook relay expired")
-      return cannotDrive(`B's invoke of the expired relay answered ${describe(expired)}`);
-    return (await closesWithin(port, closeWaitMs))
-      ? yes("B's expiry of A's registration closed A's bridge server")
-      : no(`A's bridge server still listens on port ${port} after B expired its registration`);
+    const replacement = await kit.relay.register(b, {
+      relayId: registered.relayId,
+      runId: freshId("census-bridge-run-2"),
+    });
+    if ("error" in replacement)
+      return cannotDrive(`B's registration of the same id failed: ${replacement.error}`);
+    // Does A's run still answer beside B's (coexisting runs), or did B's registration replace it?
+    const first = await kit.invoke(a, registered, "pre_tool_use", preToolUse());
+    const coexists = first.ok && (first.value as { exitCode?: unknown } | null)?.exitCode === 0;
+    if (!coexists) {
+      return (await closesWithin(port, closeWaitMs))
+        ? yes("B's registration of the id replaced A's and closed A's bridge server")
+        : no(`A's bridge server still listens on port ${port} after B's registration replaced it`);
+    }
+    const now = await portOf(b, replacement);
+    if (now === undefined) return cannotDrive("no bridge record after B's registration of the same id");
+    if (now !== port)
+      return no(
+        `B started its own bridge server (port ${now}) for the relay id A's server (port ${port}) serves`,
+      );
+    return (await accepts(port))
+      ? yes("B's registration of the same id joined A's bridge server")
+      : no(`A's bridge server on port ${port} stopped while both runs are live`);
   },
 };
