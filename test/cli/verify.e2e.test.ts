@@ -21,7 +21,17 @@ describe("relay-proof run --receipt and verify (end to end)", () => {
     expect(keygen.stdout).toMatch(/k\.key \(private, mode 600/);
 
     const run = await cli(
-      ["run", "--no-tests", "--quiet", "--receipt", receipt, "--sign-key", key, "--markdown-out", join(out, "p.md")],
+      [
+        "run",
+        "--no-tests",
+        "--quiet",
+        "--receipt",
+        receipt,
+        "--sign-key",
+        key,
+        "--markdown-out",
+        join(out, "p.md"),
+      ],
       repo.root,
       tmp,
     );
@@ -31,7 +41,11 @@ describe("relay-proof run --receipt and verify (end to end)", () => {
       "- **Check this proof:** `relay-proof verify r.json --public-key k.pub --rerun`",
     );
 
-    const verify = await cli(["verify", receipt, "--public-key", `${key}.pub`, "--rerun", "--quiet"], repo.root, tmp);
+    const verify = await cli(
+      ["verify", receipt, "--public-key", `${key}.pub`, "--rerun", "--quiet"],
+      repo.root,
+      tmp,
+    );
     expect(verify.stderr).toBe("");
     expect(verify.exitCode).toBe(0);
     const lines = verify.stdout.trimEnd().split("\n");
@@ -45,7 +59,9 @@ describe("relay-proof run --receipt and verify (end to end)", () => {
       "rerun=ok",
       "verdict=verified",
     ]);
-    expect(lines[6]).toMatch(/proof lines reproduced in place .* verdict holds; not compared, named in varies: cli$/);
+    expect(lines[6]).toMatch(
+      /proof lines reproduced in place .* verdict holds; not compared, named in varies: cli$/,
+    );
 
     // An edited proof line in the result: the digest and the line that names it.
     const signed = JSON.parse(readFileSync(receipt, "utf8"));
@@ -53,7 +69,11 @@ describe("relay-proof run --receipt and verify (end to end)", () => {
     const at = edited.result.proofLines.indexOf("[proof] api=v2");
     edited.result.proofLines[at] = "[proof] api=v3";
     writeFileSync(join(out, "edited.json"), JSON.stringify(edited));
-    const caught = await cli(["verify", join(out, "edited.json"), "--public-key", `${key}.pub`], repo.root, tmp);
+    const caught = await cli(
+      ["verify", join(out, "edited.json"), "--public-key", `${key}.pub`],
+      repo.root,
+      tmp,
+    );
     expect(caught.exitCode).toBe(1);
     expect(caught.stdout).toMatch(/^\[verify\] result-digest=FAILED .* the result was changed$/m);
     expect(caught.stdout).toContain("[verify] lines=FAILED [proof] api=v3: the result's own api is v2");
@@ -77,7 +97,9 @@ describe("relay-proof run --receipt and verify (end to end)", () => {
     const tmp = tempDir();
     const out = tempDir();
     const receipt = join(out, "r.json");
-    expect((await cli(["run", "--no-tests", "--quiet", "--receipt", receipt], repo.root, tmp)).exitCode).toBe(0);
+    expect((await cli(["run", "--no-tests", "--quiet", "--receipt", receipt], repo.root, tmp)).exitCode).toBe(
+      0,
+    );
     // Forge it: the line, the value behind it and the digest, all consistent; only a rerun can tell.
     const forged = JSON.parse(readFileSync(receipt, "utf8"));
     forged.result.scenario.info.api = "v3";
@@ -95,7 +117,9 @@ describe("relay-proof run --receipt and verify (end to end)", () => {
     const verify = await cli(["verify", receipt, "--rerun", "--quiet"], repo.root, tmp);
     expect(verify.stdout).toMatch(/^\[verify\] signature=not-checked not checked: the receipt is unsigned/m);
     expect(verify.stdout).toMatch(/^\[verify\] lines=ok /m);
-    expect(verify.stdout).toMatch(/^\[verify\] rerun=FAILED 1 of \d+ proof lines differ in a temporary worktree/m);
+    expect(verify.stdout).toMatch(
+      /^\[verify\] rerun=FAILED 1 of \d+ proof lines differ in a temporary worktree/m,
+    );
     expect(verify.stdout).toContain("[verify] rerun.api=FAILED the receipt says v3, the rerun v2");
     expect(verify.exitCode).toBe(1);
     expect(leftoversIn(tmp)).toEqual([]);
@@ -109,9 +133,15 @@ describe("relay-proof run --receipt and verify (end to end)", () => {
     const junk = await cli(["verify", join(out, "junk.json")], repo.root, tmp);
     expect(junk.exitCode).toBe(2);
     expect(junk.stdout).toBe("");
-    expect(junk.stderr).toMatch(/^relay-proof: receipt .*junk\.json is not JSON: .*\(pass the file relay-proof run --receipt FILE wrote\)\n$/);
+    expect(junk.stderr).toMatch(
+      /^relay-proof: receipt .*junk\.json is not JSON: .*\(pass the file relay-proof run --receipt FILE wrote\)\n$/,
+    );
     const receipt = join(out, "r.json");
-    const bad = await cli(["run", "--no-tests", "--receipt", receipt, "--sign-key", join(out, "none")], repo.root, tmp);
+    const bad = await cli(
+      ["run", "--no-tests", "--receipt", receipt, "--sign-key", join(out, "none")],
+      repo.root,
+      tmp,
+    );
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/^relay-proof: --sign-key: cannot read .*none.*\n$/);
     expect(existsSync(receipt)).toBe(false);

@@ -26,7 +26,9 @@ type Path = (string | number)[];
 /** Every leaf of a JSON value, as a path. */
 function leaves(value: Json, path: Path = []): Path[] {
   if (value !== null && typeof value === "object")
-    return Object.entries(value).flatMap(([key, item]) => leaves(item as Json, [...path, Array.isArray(value) ? Number(key) : key]));
+    return Object.entries(value).flatMap(([key, item]) =>
+      leaves(item as Json, [...path, Array.isArray(value) ? Number(key) : key]),
+    );
   return [path];
 }
 
@@ -113,29 +115,25 @@ describe("verify on damaged receipts (property)", () => {
     const out = tempDir();
     const file = join(out, "receipt.json");
     await fc.assert(
-      fc.asyncProperty(
-        fc.boolean(),
-        fc.nat(),
-        fc.nat(),
-        fc.nat(),
-        async (inStatement, which, at, by) => {
-          let damaged: Json;
-          if (inStatement) {
-            const path = statementLeaves[which % statementLeaves.length] as Path;
-            const payload = Buffer.from(JSON.stringify(withLeaf(statement, path, (v) => changed(v, at, by)))).toString("base64");
-            damaged = withLeaf(receipt, ["dsseEnvelope", "payload"], () => payload);
-          } else {
-            const path = receiptLeaves[which % receiptLeaves.length] as Path;
-            damaged = withLeaf(receipt, path, (v) => changed(v, at, by));
-          }
-          writeFileSync(file, `${JSON.stringify(damaged, null, 2)}\n`);
-          const { exitCode, line } = await verdictOf(file);
-          expect([1, 2]).toContain(exitCode);
-          expect(line).not.toBe("");
-          expect(line).toMatch(printableLine);
-          expect(readdirSync(out)).toEqual(["receipt.json"]);
-        },
-      ),
+      fc.asyncProperty(fc.boolean(), fc.nat(), fc.nat(), fc.nat(), async (inStatement, which, at, by) => {
+        let damaged: Json;
+        if (inStatement) {
+          const path = statementLeaves[which % statementLeaves.length] as Path;
+          const payload = Buffer.from(
+            JSON.stringify(withLeaf(statement, path, (v) => changed(v, at, by))),
+          ).toString("base64");
+          damaged = withLeaf(receipt, ["dsseEnvelope", "payload"], () => payload);
+        } else {
+          const path = receiptLeaves[which % receiptLeaves.length] as Path;
+          damaged = withLeaf(receipt, path, (v) => changed(v, at, by));
+        }
+        writeFileSync(file, `${JSON.stringify(damaged, null, 2)}\n`);
+        const { exitCode, line } = await verdictOf(file);
+        expect([1, 2]).toContain(exitCode);
+        expect(line).not.toBe("");
+        expect(line).toMatch(printableLine);
+        expect(readdirSync(out)).toEqual(["receipt.json"]);
+      }),
       { numRuns: 150 },
     );
     expect(readFileSync(join(dir, "k.pub"), "utf8")).toMatch(/BEGIN PUBLIC KEY/);

@@ -3,7 +3,13 @@ import { readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isRelayProofError } from "../../src/errors.ts";
-import { keyId, publicKeyFileFor, readPrivateKey, readPublicKey, writeKeyPair } from "../../src/receipt/keys.ts";
+import {
+  keyId,
+  publicKeyFileFor,
+  readPrivateKey,
+  readPublicKey,
+  writeKeyPair,
+} from "../../src/receipt/keys.ts";
 import { tempDir } from "../helpers/fixture-repo.ts";
 
 function usage(run: () => unknown): string {

@@ -96,11 +96,17 @@ describe("the receipt's statement", () => {
     const dirty: ProofResult = {
       ...result,
       target: { ...result.target, dirty: true, dirtyPaths: ["src/x.ts"] },
-      cli: { entry: "src/entry.ts", state: "source", detail: "from source", mode: "source", build: undefined },
+      cli: {
+        entry: "src/entry.ts",
+        state: "source",
+        detail: "from source",
+        mode: "source",
+        build: undefined,
+      },
     };
     const tree = statementOf(dirty).predicate.configuration.find((item) => item.name === "tree:head");
     expect(tree?.annotations).toMatchObject({ dirty: true, dirtyPaths: ["src/x.ts"] });
-    const caveats = (tree?.annotations as { caveats: string[] }).caveats;
+    const caveats = (tree?.annotations as { caveats: string[] } | undefined)?.caveats ?? [];
     expect(caveats[0]).toMatch(/^dirty: /);
     expect(caveats[1]).toMatch(/^source: .*not the shipped bundle/);
   });
