@@ -104,6 +104,7 @@ export default defineProof({
   ],
   requiredChecks: ["dead-pid-record-pruned", "expired-record-pruned", "live-record-kept"],
   summaryInfo: [],
+  varies: [],
   tests: ["src/agents/harness/native-hook-relay.test.ts"],
   scenario,
 });

@@ -89,6 +89,7 @@ export default defineProof({
   ],
   requiredChecks: ["grace-first-foreign-invoke", "grace-second-foreign-error", "no-grace-foreign-error"],
   summaryInfo: [],
+  varies: [],
   tests: ["src/agents/harness/native-hook-relay.test.ts"],
   scenario,
 });

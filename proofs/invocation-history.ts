@@ -92,6 +92,7 @@ export default defineProof({
   ],
   requiredChecks: ["history-bounded", "history-cleared-on-unregister"],
   summaryInfo: [],
+  varies: [],
   tests: ["src/agents/harness/native-hook-relay.test.ts"],
   scenario,
 });

@@ -115,6 +115,8 @@ export default defineProof({
     "shared-state",
   ],
   summaryInfo: ["api", "replacement"],
+  // `cli` names the CLI file: one outside the checkout (`--cli PATH`) by its absolute path.
+  varies: ["cli"],
   tests: [
     "src/agents/harness/native-hook-relay.test.ts",
     "src/cli/native-hook-relay-cli.test.ts",

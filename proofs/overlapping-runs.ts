@@ -129,6 +129,7 @@ export default defineProof({
   ],
   requiredChecks: ["both-runs-answer", "ended-run-stale", "other-run-answers", "capacity-keeps-live-runs"],
   summaryInfo: [],
+  varies: [],
   tests: ["src/agents/harness/native-hook-relay.test.ts"],
   scenario,
 });

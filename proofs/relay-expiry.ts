@@ -74,6 +74,7 @@ export default defineProof({
   ],
   requiredChecks: ["expired-relay-error", "renewed-relay-invoke"],
   summaryInfo: [],
+  varies: [],
   tests: ["src/agents/harness/native-hook-relay.test.ts"],
   scenario,
 });

@@ -61,6 +61,7 @@ export default defineProof({
   ],
   requiredChecks: ["replaced-renew-keeps-replacement", "replaced-unregister-keeps-replacement"],
   summaryInfo: [],
+  varies: [],
   tests: ["src/agents/harness/native-hook-relay.test.ts"],
   scenario,
 });

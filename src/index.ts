@@ -8,6 +8,7 @@ import type { CompareOptions } from "./engine/compare.ts";
 import type { DemoOptions, DemoResult } from "./engine/demo.ts";
 import type { MergeOptions } from "./engine/merge-results.ts";
 import type { RunProofOptions } from "./engine/run-proof.ts";
+import type { VerifyOptions, VerifyResult } from "./engine/verify.ts";
 import type { BisectResult, CompareResult, ProofResult } from "./result/types.ts";
 
 export type { BisectOptions } from "./engine/bisect/bisect.ts";
@@ -15,6 +16,7 @@ export type { CompareOptions } from "./engine/compare.ts";
 export type { DemoOptions, DemoResult } from "./engine/demo.ts";
 export type { MergeOptions } from "./engine/merge-results.ts";
 export type { RunProofOptions, TestsOptions } from "./engine/run-proof.ts";
+export type { VerifyLine, VerifyOptions, VerifyResult } from "./engine/verify.ts";
 export { isRelayProofError, type RelayProofError, type RelayProofErrorCode } from "./errors.ts";
 export type {
   BisectResult,
@@ -60,4 +62,9 @@ export async function mergeResults(files: readonly string[], options?: MergeOpti
 /** The demo on a bundled fixture history (`relay-proof demo`): compare and bisect, then clean up. */
 export async function runDemo(options?: DemoOptions): Promise<DemoResult> {
   return (await import("./engine/demo.ts")).runDemo(options);
+}
+
+/** Check a receipt (`relay-proof verify`): one line per check, and with `rerun` every proof line again. */
+export async function verifyReceipt(options: VerifyOptions): Promise<VerifyResult> {
+  return (await import("./engine/verify.ts")).verifyReceipt(options);
 }

@@ -25,6 +25,7 @@ describe("the package entry", () => {
       "mergeResults",
       "runDemo",
       "runProof",
+      "verifyReceipt",
     ]);
   });
 

@@ -5,7 +5,17 @@
 // the action's last step exits with relay-proof's code. relay-proof itself writes the job summary and
 // the ::error annotations (GITHUB_ACTIONS=true).
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import {
+  appendFileSync,
+  cpSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { errorAnnotation, setOutput } from "./github.mjs";
@@ -18,7 +28,13 @@ const out = {
   markdown: join(plan.artifactsDir, "proof.md"),
   junit: join(plan.artifactsDir, "proof.xml"),
   log: join(plan.artifactsDir, "proof.log"),
+  receipt: join(plan.artifactsDir, "receipt.json"),
+  // What actions/attest is given: outside the artifact, which holds the receipt itself.
+  predicate: join(plan.root, "attest", "predicate.json"),
+  statement: join(plan.root, "attest", "statement.json"),
 };
+const testResultType = "https://in-toto.io/attestation/test-result/v0.1";
+const attest = process.env.INPUT_ATTEST === "true";
 
 /** Every file called `name` under `dir` (the downloaded shard artifacts), sorted. */
 function findFiles(dir, name, found = []) {
@@ -48,6 +64,9 @@ function finish(exitCode, verdict) {
   setOutput("json", existsSync(out.json) ? out.json : "");
   setOutput("markdown", existsSync(out.markdown) ? out.markdown : "");
   setOutput("junit", existsSync(out.junit) ? out.junit : "");
+  setOutput("receipt", existsSync(out.receipt) ? out.receipt : "");
+  setOutput("predicate", existsSync(out.predicate) ? out.predicate : "");
+  setOutput("statement", existsSync(out.statement) ? out.statement : "");
   setOutput("artifacts-dir", plan.artifactsDir);
   console.log(`relay-proof action: verdict ${verdict}, exit ${exitCode}; artifacts in ${plan.artifactsDir}`);
   process.exit(0);
@@ -102,6 +121,8 @@ const args = [
   out.markdown,
   "--junit-out",
   out.junit,
+  "--receipt",
+  out.receipt,
 ];
 console.error(`relay-proof action: relay-proof ${args.join(" ")}`);
 const log = createWriteStream(out.log);
@@ -133,5 +154,37 @@ if (existsSync(out.json)) {
   } catch {
     console.log(errorAnnotation(`${out.json} is not valid JSON`));
   }
+}
+/**
+ * The receipt's predicate for actions/attest, and the statement it will sign (its subject: proof.json
+ * by name and sha256, as attest names a subject-path); with attest, proof.md ends with gh's command.
+ */
+function prepareAttestation() {
+  if (!existsSync(out.receipt) || !existsSync(out.json)) return;
+  const receipt = JSON.parse(readFileSync(out.receipt, "utf8"));
+  const statement = JSON.parse(Buffer.from(receipt.dsseEnvelope.payload, "base64").toString("utf8"));
+  const digest = createHash("sha256").update(readFileSync(out.json)).digest("hex");
+  mkdirSync(dirname(out.predicate), { recursive: true });
+  writeFileSync(out.predicate, `${JSON.stringify(statement.predicate, null, 2)}\n`);
+  const attested = {
+    _type: "https://in-toto.io/Statement/v1",
+    subject: [{ name: "proof.json", digest: { sha256: digest } }],
+    predicateType: testResultType,
+    predicate: statement.predicate,
+  };
+  writeFileSync(out.statement, `${JSON.stringify(attested, null, 2)}\n`);
+  if (attest && existsSync(out.markdown)) {
+    const repo = process.env.GITHUB_REPOSITORY || "OWNER/REPO";
+    appendFileSync(
+      out.markdown,
+      `- **Check the attestation:** \`gh attestation verify proof.json -R ${repo} --predicate-type ${testResultType}\`\n`,
+    );
+  }
+}
+
+try {
+  prepareAttestation();
+} catch (error) {
+  console.log(errorAnnotation(`${out.receipt}: ${error.message}`));
 }
 finish(exitCode, verdict);

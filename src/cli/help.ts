@@ -1,5 +1,11 @@
 import { outputHelp } from "./output.ts";
 
+const receiptHelp = `Receipt
+  --receipt FILE       also write a receipt: an in-toto statement (test-result predicate) naming the
+                       commit and the result's sha256, with the result itself; check it with
+                       relay-proof verify FILE (docs/reports.md)
+  --sign-key FILE      sign the receipt's DSSE envelope with this Ed25519 key (relay-proof keygen)`;
+
 export const mainHelp = `relay-proof: reproduce and verify OpenClaw's native hook relay fix at any checked-out head
 
 Usage
@@ -13,6 +19,8 @@ Commands
   merge     merge the results of one run split over machines (--shard-index) into one
   proofs    list the proofs this relay-proof knows, or check proof files
   demo      try it with no checkout: compare and bisect on a bundled fixture history
+  verify    check a receipt (--receipt): its digest, signature, commit, proof files, lines; --rerun
+  keygen    write an Ed25519 key pair for --sign-key and verify --public-key
   help      show help for a command
 
 Options
@@ -98,6 +106,8 @@ Options
 
 ${outputHelp}
 
+${receiptHelp}
+
 Exit codes
   0 holds, 1 fails (the bug is present), 125 cannot test, 2 usage error, 130 interrupted
 
@@ -143,6 +153,8 @@ Options
 
 ${outputHelp}
 
+${receiptHelp}
+
 Exit codes: as "relay-proof run" (0 holds, 1 fails, 125 cannot test, 2 usage error)
 `;
 
@@ -180,6 +192,8 @@ Options
   -h, --help           show this help
 
 ${outputHelp}
+
+${receiptHelp}
 
 Exit codes
   0 fix verified, 1 not verified (a half is missing), 125 cannot test, 2 usage error
@@ -226,6 +240,8 @@ Options
 
 ${outputHelp}
 
+${receiptHelp}
+
 Exit codes
   0 found, 125 no answer (only untestable commits left), 2 usage error (bad refs, endpoints that do
   not behave as --good/--bad)
@@ -261,4 +277,45 @@ Options
 Exit codes
   0 the demo holds: fix verified and bisect found the fixing commit; 1 it does not; 125 cannot
   test here; 2 usage error; 130 interrupted
+`;
+
+export const verifyHelp = `relay-proof verify: check a receipt, and with --rerun reproduce it
+
+Usage
+  relay-proof verify RECEIPT [--result FILE] [--repo PATH] [--public-key FILE] [--proof FILE]... [--rerun]
+
+Checks, one [verify] line each: the result's sha256 against the receipt's subject; the signature
+(with --public-key); that the subject commit(s) exist in the repo; that the proof files' hashes are
+those of the proofs this relay-proof has (or of the --proof files named); that the result's own lines
+and verdict agree with the receipt's predicate. --rerun then runs the same proofs with the same flags
+at that commit (in place when the repo is clean at it and the run was in place, else a temporary
+worktree, as --ref) and compares every [proof] line; the keys a proof names in \`varies\` are
+reported, not compared.
+
+Options
+  --result FILE        the result file the receipt names (--json-out), instead of the embedded copy
+  --repo PATH          the checkout the commit belongs to (default: current directory)
+  --public-key FILE    check the signature with this key (PREFIX.pub from relay-proof keygen PREFIX)
+  --proof FILE         a proof file the receipt names, where it sits here (repeatable)
+  --rerun              prove it again and compare every proof line
+  --quiet              no progress lines on stderr
+  -h, --help           show this help
+
+Exit codes
+  0 verified (and reproduced), 1 not verified (each failing line says why), 2 a receipt or result
+  that cannot be read, or a usage error
+
+Examples
+  relay-proof run --no-tests --receipt r.json --sign-key k
+  relay-proof verify r.json --public-key k.pub --rerun
+`;
+
+export const keygenHelp = `relay-proof keygen: write an Ed25519 key pair for signing receipts
+
+Usage
+  relay-proof keygen PREFIX
+
+Writes PREFIX.key (the private key, PKCS#8 PEM, mode 600: run --sign-key) and PREFIX.pub (the public
+key, SPKI PEM: verify --public-key), and prints the key id (the sha256 of the public key). Refuses
+to overwrite either file.
 `;

@@ -1,10 +1,10 @@
 // The CLI: parses the command name, lazy-imports the command, and is the one place that writes the
 // final output and exits. Library code returns data or throws branded errors with a stable code.
 
-import { existsSync, readFileSync } from "node:fs";
 import { isRelayProofError, usageCodes } from "../errors.ts";
 import { cleanupAfterInterrupt, runCleanup, signalExitCode, watchInterrupts } from "../process/cleanup.ts";
 import { printable } from "../result/sanitize.ts";
+import { relayProofVersion } from "../version.ts";
 import type { CommandIo, CommandOutcome } from "./argv/types.ts";
 import { mainHelp } from "./help.ts";
 
@@ -17,27 +17,18 @@ const commands: Record<string, (args: string[], io: CommandIo) => Promise<Comman
   merge: async (args, io) => (await import("./argv/merge.ts")).mergeCommand(args, io),
   proofs: async (args) => (await import("./argv/proofs.ts")).proofsCommand(args),
   demo: async (args, io) => (await import("./argv/demo.ts")).demoCommand(args, io),
+  verify: async (args, io) => (await import("./argv/verify.ts")).verifyCommand(args, io),
+  keygen: async (args) => (await import("./argv/keygen.ts")).keygenCommand(args),
 };
 
 /** The commands that make worktrees, temp dirs or cache entries. */
-const workCommands = new Set(["run", "compare", "bisect", "bisect-step", "merge", "demo"]);
-
-function version(): string {
-  // src/cli/ when run from source, dist/src/cli/ when built: the package root is two or three up.
-  for (const up of ["../../package.json", "../../../package.json"]) {
-    const url = new URL(up, import.meta.url);
-    if (!existsSync(url)) continue;
-    const pkg = JSON.parse(readFileSync(url, "utf8")) as { name?: string; version?: string };
-    if (pkg.name === "relay-proof" && pkg.version) return pkg.version;
-  }
-  return "unknown";
-}
+const workCommands = new Set(["run", "compare", "bisect", "bisect-step", "merge", "demo", "verify"]);
 
 async function dispatch(argv: string[], io: CommandIo): Promise<CommandOutcome> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "-h" || name === "--help")
     return { stdout: mainHelp, exitCode: name ? 0 : 2 };
-  if (name === "-v" || name === "--version") return { stdout: `${version()}\n`, exitCode: 0 };
+  if (name === "-v" || name === "--version") return { stdout: `${relayProofVersion()}\n`, exitCode: 0 };
   if (name === "help") {
     const topic = rest[0];
     if (topic && commands[topic]) return commands[topic](["--help"], io);

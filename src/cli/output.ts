@@ -47,12 +47,18 @@ export function checkOutputFlags(values: OutputValues): void {
  * Render a result: files first (--json-out, --junit-out, --markdown-out), the GitHub job summary and
  * annotations when on Actions, then the chosen format on stdout, whose last lines are the proof lines.
  */
-export function emitReport(report: Report, values: OutputValues, io: CommandIo): CommandOutcome {
+export function emitReport(
+  report: Report,
+  values: OutputValues,
+  io: CommandIo,
+  verify?: readonly string[],
+): CommandOutcome {
   checkOutputFlags(values);
   const format = (values.format ?? "terminal") as keyof typeof reporters;
   const context = {
     color: io.color,
     template: values.template === "full" ? ("full" as const) : ("classic" as const),
+    verify,
   };
   if (values["json-out"]) writeFileSync(resolve(values["json-out"]), reporters.json(report));
   if (values["junit-out"]) writeFileSync(resolve(values["junit-out"]), reporters.junit(report));

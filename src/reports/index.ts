@@ -7,6 +7,8 @@ import { renderTerminal } from "./terminal.ts";
 export interface ReportContext {
   color: boolean;
   template?: MarkdownTemplate;
+  /** Markdown ends with the commands that check the receipt, when one is written. */
+  verify?: readonly string[];
 }
 
 /** One reporter per format, keyed by the `--format` name. */
@@ -14,7 +16,7 @@ export const reporters = {
   terminal: (report: Report, context: ReportContext) => renderTerminal(report, { color: context.color }),
   json: (report: Report) => renderJson(report),
   markdown: (report: Report, context: ReportContext) =>
-    renderMarkdown(report, { template: context.template }),
+    renderMarkdown(report, { template: context.template, verify: context.verify }),
   junit: (report: Report) => renderJunit(report),
 } satisfies Record<string, (report: Report, context: ReportContext) => string>;
 

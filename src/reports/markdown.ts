@@ -10,6 +10,8 @@ export type MarkdownTemplate = "classic" | "full";
 export interface MarkdownOptions {
   /** `full` adds the newer "What Problem This Solves" and "Evidence" sections. */
   template?: MarkdownTemplate;
+  /** The commands that check this proof's receipt (`relay-proof verify`, `gh attestation verify`): the last line. */
+  verify?: readonly string[];
 }
 
 function field(name: string, value: string): string {
@@ -280,7 +282,12 @@ function renderBisect(result: BisectResult): string {
 
 /** The PR's "Real behavior proof" section (and, with `full`, the newer sections), from any result. */
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
-  if (report.kind === "run") return renderRunSections(report, undefined, options);
-  if (report.kind === "compare") return renderCompare(report, options);
-  return renderBisect(report);
+  const body =
+    report.kind === "run"
+      ? renderRunSections(report, undefined, options)
+      : report.kind === "compare"
+        ? renderCompare(report, options)
+        : renderBisect(report);
+  if (!options.verify || options.verify.length === 0) return body;
+  return `${body.trimEnd()}\n\n${field("Check this proof", options.verify.map(code).join(" or "))}\n`;
 }

@@ -123,6 +123,12 @@ export interface ProofDefinition {
   summaryInfo: readonly string[];
   /** Focused test files, relative to the repo root. */
   tests: readonly string[];
+  /**
+   * Keys of this proof's lines whose values honestly differ from run to run or machine to machine (a
+   * path, a port, a time, a token): `relay-proof verify --rerun` names them and does not compare them.
+   * Every other line must come out the same. Empty or absent: every line is compared.
+   */
+  varies?: readonly string[];
   scenario(context: ScenarioContext): Promise<void>;
 }
 

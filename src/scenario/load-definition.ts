@@ -205,6 +205,8 @@ export function shapeProblem(value: unknown): string | undefined {
   if (typeof proof.scenario !== "function") return "scenario must be a function (ctx) => Promise<void>";
   if (proof.files !== undefined && !isStringArray(proof.files))
     return "files must be an array of paths relative to the repo root";
+  if (proof.varies !== undefined && !isStringArray(proof.varies))
+    return "varies must be an array of proof line keys";
   if (proof.claims !== undefined) {
     const claims = proof.claims;
     const isClaim = (claim: unknown) => {

@@ -1,14 +1,17 @@
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { cpSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
+import { statementProblem } from "../../src/receipt/shape.ts";
+import { testResultType } from "../../src/receipt/statement.ts";
 import { type ActionRun, actionRoot, loadAction, runActionLocally } from "../helpers/action-steps.ts";
-import { proofLines } from "../helpers/cli.ts";
+import { proofLines, runCli } from "../helpers/cli.ts";
 import { fixHistory } from "../helpers/fixture-history.ts";
 import { fixtureRepo, leftoversIn, tempDir } from "../helpers/fixture-repo.ts";
 
-const artifactFiles = ["proof.json", "proof.log", "proof.md", "proof.xml"];
+const artifactFiles = ["proof.json", "proof.log", "proof.md", "proof.xml", "receipt.json"];
 
 /** The steps that run before relay-proof, each checked for exit code, stdout and stderr. */
 function expectPreparedSteps(run: ActionRun, mode: string, root: string) {
@@ -67,7 +70,7 @@ describe("action.yml run step by step (the shell GitHub runs, not GitHub)", () =
     const artifacts = join(run.runnerTemp, "relay-proof", "relay-proof", "artifacts");
     const prove = expectProveStep(
       run,
-      `run --repo ${repo.root} --no-tests --coverage --json-out ${artifacts}/proof.json --markdown-out ${artifacts}/proof.md --junit-out ${artifacts}/proof.xml`,
+      `run --repo ${repo.root} --no-tests --coverage --json-out ${artifacts}/proof.json --markdown-out ${artifacts}/proof.md --junit-out ${artifacts}/proof.xml --receipt ${artifacts}/receipt.json`,
     );
     expect(proofLines(prove.stdout).get("verdict")).toBe("holds");
     expect(prove.outputs).toMatchObject({ verdict: "holds", "exit-code": "0" });
@@ -77,6 +80,8 @@ describe("action.yml run step by step (the shell GitHub runs, not GitHub)", () =
       json: join(artifacts, "proof.json"),
       markdown: join(artifacts, "proof.md"),
       junit: join(artifacts, "proof.xml"),
+      receipt: join(artifacts, "receipt.json"),
+      statement: join(run.runnerTemp, "relay-proof", "relay-proof", "attest", "statement.json"),
       "artifacts-dir": artifacts,
       "node-version": "24",
     });
@@ -89,6 +94,53 @@ describe("action.yml run step by step (the shell GitHub runs, not GitHub)", () =
     expect(readFileSync(join(artifacts, "proof.log"), "utf8")).toContain("[proof] verdict=holds");
     expect(lastStep(run)).toEqual(["Exit with relay-proof's exit code", 0, "", ""]);
     expect(leftoversIn(run.tmp)).toEqual([]);
+  });
+
+  it("with attest, prepares the statement actions/attest signs: proof.json as subject, the receipt's predicate", async () => {
+    const repo = fixtureRepo({ variant: "v2-correct" });
+    const run = await runActionLocally(
+      { tests: "false", install: "false", coverage: "false", attest: "true" },
+      { workspace: repo.root },
+    );
+    expect(run.outputs).toMatchObject({ verdict: "holds", "exit-code": "0" });
+    const attest = run.steps.find((step) => step.step.uses?.startsWith("actions/attest@"));
+    expect(attest?.kind).toBe("uses");
+    const predicatePath = run.step("prove").outputs.predicate as string;
+    expect(attest?.with).toEqual({
+      "subject-path": run.outputs.json,
+      "predicate-type": testResultType,
+      "predicate-path": predicatePath,
+    });
+    const statement = JSON.parse(readFileSync(run.outputs.statement as string, "utf8"));
+    expect(statementProblem(statement)).toBeUndefined();
+    const digest = createHash("sha256")
+      .update(readFileSync(run.outputs.json as string))
+      .digest("hex");
+    expect(statement.subject).toEqual([{ name: "proof.json", digest: { sha256: digest } }]);
+    expect(statement.predicate).toEqual(JSON.parse(readFileSync(predicatePath, "utf8")));
+    expect(statement.predicate.result).toBe("PASSED");
+    // The receipt names the same result by the same digest, and verifies.
+    const receipt = run.outputs.receipt as string;
+    const inner = JSON.parse(
+      Buffer.from(JSON.parse(readFileSync(receipt, "utf8")).dsseEnvelope.payload, "base64").toString(),
+    );
+    expect(inner.subject[1]).toEqual({ name: "proof.json", digest: { sha256: digest } });
+    expect(inner.predicate).toEqual(statement.predicate);
+    const verify = await runCli(["verify", receipt, "--result", run.outputs.json as string], {
+      cwd: repo.root,
+    });
+    expect([verify.exitCode, verify.stderr, verify.stdout.trimEnd().split("\n").at(-1)]).toEqual([
+      0,
+      "",
+      "[verify] verdict=verified",
+    ]);
+    const markdown = readFileSync(run.outputs.markdown as string, "utf8")
+      .trimEnd()
+      .split("\n");
+    expect(markdown.slice(-2)).toEqual([
+      "- **Check this proof:** `relay-proof verify receipt.json --rerun`",
+      `- **Check the attestation:** \`gh attestation verify proof.json -R OWNER/REPO --predicate-type ${testResultType}\``,
+    ]);
   });
 
   it("reports a fixture head with the bug as fails, uploads it, and then its last step exits 1", async () => {
@@ -118,7 +170,7 @@ describe("action.yml run step by step (the shell GitHub runs, not GitHub)", () =
     const artifacts = join(run.runnerTemp, "relay-proof", "relay-proof", "artifacts");
     const prove = expectProveStep(
       run,
-      `compare --repo ${repo.root} --base ${base} --head HEAD --no-tests --timeout 60 --json-out ${artifacts}/proof.json --markdown-out ${artifacts}/proof.md --junit-out ${artifacts}/proof.xml`,
+      `compare --repo ${repo.root} --base ${base} --head HEAD --no-tests --timeout 60 --json-out ${artifacts}/proof.json --markdown-out ${artifacts}/proof.md --junit-out ${artifacts}/proof.xml --receipt ${artifacts}/receipt.json`,
     );
     expect(proofLines(prove.stdout).get("verdict")).toBe("fix-verified");
     expect(run.outputs).toMatchObject({ verdict: "fix-verified", "exit-code": "0" });
@@ -205,7 +257,7 @@ describe("action.yml run step by step (the shell GitHub runs, not GitHub)", () =
       const artifacts = run.outputs["artifacts-dir"] as string;
       expectProveStep(
         run,
-        `run --repo ${repo.root} --shard-index ${index}/2 --blob-dir ${artifacts}/blobs --coverage --json-out ${artifacts}/proof.json --markdown-out ${artifacts}/proof.md --junit-out ${artifacts}/proof.xml`,
+        `run --repo ${repo.root} --shard-index ${index}/2 --blob-dir ${artifacts}/blobs --coverage --json-out ${artifacts}/proof.json --markdown-out ${artifacts}/proof.md --junit-out ${artifacts}/proof.xml --receipt ${artifacts}/receipt.json`,
       );
       expect(run.outputs).toMatchObject({ verdict: "holds", "exit-code": "0" });
       expect(uploaded(run)).toEqual({ name, files: ["blobs", ...artifactFiles] });
@@ -226,7 +278,7 @@ describe("action.yml run step by step (the shell GitHub runs, not GitHub)", () =
         join(merged.runnerTemp, "relay-proof", "relay-proof-merged", "merged-blobs"),
         "--repo",
         repo.root,
-        `--json-out ${artifacts}/proof.json --markdown-out ${artifacts}/proof.md --junit-out ${artifacts}/proof.xml`,
+        `--json-out ${artifacts}/proof.json --markdown-out ${artifacts}/proof.md --junit-out ${artifacts}/proof.xml --receipt ${artifacts}/receipt.json`,
       ].join(" "),
     );
     const lines = proofLines(prove.stdout);

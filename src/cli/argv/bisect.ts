@@ -1,6 +1,8 @@
 import { bisectProof } from "../../engine/bisect/bisect.ts";
+import type { BisectOptions, BisectStrategy } from "../../engine/bisect/options.ts";
 import { runProof } from "../../engine/run-proof.ts";
 import { isRelayProofError, relayProofError, usageCodes } from "../../errors.ts";
+import { provenFlags } from "../../receipt/flags.ts";
 import { bisectHelp } from "../help.ts";
 import { checkOutputFlags, emitReport, outputFlags } from "../output.ts";
 import {
@@ -11,6 +13,7 @@ import {
   passEnvFlag,
   positiveSeconds,
 } from "../parse.ts";
+import { planReceipt, receiptFlags, verifyCommands, writeReceipt } from "../receipt-output.ts";
 import { jobsFlag } from "./jobs.ts";
 import type { CommandIo, CommandOutcome } from "./types.ts";
 
@@ -30,6 +33,7 @@ export async function bisectCommand(args: string[], io: CommandIo): Promise<Comm
     // `--no-shortcut` (parseArgs' negation of this flag).
     shortcut: { type: "boolean", default: true },
     ...outputFlags,
+    ...receiptFlags,
     quiet: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   });
@@ -50,7 +54,8 @@ export async function bisectCommand(args: string[], io: CommandIo): Promise<Comm
       "use kary (N commits per round on N workers) or binary (git bisect run)",
     );
   }
-  const result = await bisectProof({
+  const receipt = planReceipt(values);
+  const options: BisectOptions = {
     repo: values.repo ?? process.cwd(),
     good: values.good,
     bad: values.bad,
@@ -61,14 +66,17 @@ export async function bisectCommand(args: string[], io: CommandIo): Promise<Comm
     ...hookCliOptions(values, "bisect"),
     commandTimeoutMs: positiveSeconds("--command-timeout", values["command-timeout"], "bisect"),
     timeoutMs: positiveSeconds("--timeout", values.timeout, "bisect"),
-    strategy: values.strategy,
+    strategy: values.strategy as BisectStrategy,
     jobs: jobsFlag(values.jobs, "bisect"),
     shortcut: values.shortcut,
     command: ["relay-proof", "bisect", ...args],
     onProgress: values.quiet ? undefined : (message) => io.stderr(`relay-proof: ${message}\n`),
     signal: io.signal,
-  });
-  return emitReport(result, values, io);
+  };
+  const result = await bisectProof(options);
+  const outcome = emitReport(result, values, io, verifyCommands(receipt));
+  await writeReceipt(result, receipt, values, provenFlags({ ...options, tests: false }), options.repo);
+  return outcome;
 }
 
 /** bisect follows one proof: `--proof` once at most. */

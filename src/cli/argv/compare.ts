@@ -1,5 +1,6 @@
-import { compareRefs } from "../../engine/compare.ts";
+import { type CompareOptions, compareRefs } from "../../engine/compare.ts";
 import { relayProofError } from "../../errors.ts";
+import { provenFlags } from "../../receipt/flags.ts";
 import { compareHelp } from "../help.ts";
 import { checkOutputFlags, emitReport, outputFlags } from "../output.ts";
 import {
@@ -10,6 +11,7 @@ import {
   passEnvFlag,
   positiveSeconds,
 } from "../parse.ts";
+import { planReceipt, receiptFlags, verifyCommands, writeReceipt } from "../receipt-output.ts";
 import { jobsFlag } from "./jobs.ts";
 import type { CommandIo, CommandOutcome } from "./types.ts";
 
@@ -31,6 +33,7 @@ export async function compareCommand(args: string[], io: CommandIo): Promise<Com
     jobs: { type: "string" },
     sequential: { type: "boolean", default: false },
     ...outputFlags,
+    ...receiptFlags,
     quiet: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   });
@@ -43,8 +46,9 @@ export async function compareCommand(args: string[], io: CommandIo): Promise<Com
       "e.g. relay-proof compare --base origin/main --head HEAD",
     );
   checkOutputFlags(values);
+  const receipt = planReceipt(values);
   const progress = values.quiet ? undefined : (message: string) => io.stderr(`relay-proof: ${message}\n`);
-  const result = await compareRefs({
+  const options: CompareOptions = {
     repo: values.repo ?? process.cwd(),
     base: values.base,
     head: values.head ?? "HEAD",
@@ -56,13 +60,16 @@ export async function compareCommand(args: string[], io: CommandIo): Promise<Com
     commandTimeoutMs: positiveSeconds("--command-timeout", values["command-timeout"], "compare"),
     install: values.install,
     trustInstallHooks: values["trust-install-hooks"],
-    tests: values.tests ? undefined : false,
+    tests: values.tests ? undefined : (false as const),
     coverage: values.coverage,
     timeoutMs: positiveSeconds("--timeout", values.timeout, "compare"),
     jobs: values.sequential ? 1 : jobsFlag(values.jobs, "compare"),
     command: ["relay-proof", "compare", ...args],
     onProgress: progress,
     signal: io.signal,
-  });
-  return emitReport(result, values, io);
+  };
+  const result = await compareRefs(options);
+  const outcome = emitReport(result, values, io, verifyCommands(receipt));
+  await writeReceipt(result, receipt, values, provenFlags(options), options.repo);
+  return outcome;
 }

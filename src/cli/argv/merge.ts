@@ -1,7 +1,9 @@
 import { mergeResults } from "../../engine/merge-results.ts";
+import { flagsOfResult } from "../../receipt/flags.ts";
 import { mergeHelp } from "../help.ts";
 import { checkOutputFlags, emitReport, outputFlags } from "../output.ts";
 import { parseFlags, passEnvFlag } from "../parse.ts";
+import { planReceipt, receiptFlags, verifyCommands, writeReceipt } from "../receipt-output.ts";
 import type { CommandIo, CommandOutcome } from "./types.ts";
 
 export async function mergeCommand(args: string[], io: CommandIo): Promise<CommandOutcome> {
@@ -11,10 +13,12 @@ export async function mergeCommand(args: string[], io: CommandIo): Promise<Comma
     node: { type: "string" },
     ...passEnvFlag,
     ...outputFlags,
+    ...receiptFlags,
     help: { type: "boolean", short: "h", default: false },
   });
   if (values.help) return { stdout: mergeHelp, exitCode: 0 };
   checkOutputFlags(values);
+  const receipt = planReceipt(values);
   const result = await mergeResults(positionals, {
     blobs: values.blobs,
     repo: values.repo,
@@ -22,5 +26,7 @@ export async function mergeCommand(args: string[], io: CommandIo): Promise<Comma
     passEnv: values["pass-env"],
     signal: io.signal,
   });
-  return emitReport(result, values, io);
+  const outcome = emitReport(result, values, io, verifyCommands(receipt));
+  await writeReceipt(result, receipt, values, flagsOfResult(result), values.repo ?? process.cwd());
+  return outcome;
 }

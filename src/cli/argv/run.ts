@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
-import { runProof, type TestsOptions } from "../../engine/run-proof.ts";
+import { type RunProofOptions, runProof, type TestsOptions } from "../../engine/run-proof.ts";
 import { relayProofError } from "../../errors.ts";
+import { provenFlags } from "../../receipt/flags.ts";
 import { parseShardIndex } from "../../shards/plan.ts";
 import { runHelp } from "../help.ts";
 import { checkOutputFlags, emitReport, outputFlags } from "../output.ts";
@@ -13,6 +14,7 @@ import {
   positiveSeconds,
 } from "../parse.ts";
 import { createProgress } from "../progress.ts";
+import { planReceipt, receiptFlags, verifyCommands, writeReceipt } from "../receipt-output.ts";
 import type { CommandIo, CommandOutcome } from "./types.ts";
 
 export async function runCommand(args: string[], io: CommandIo): Promise<CommandOutcome> {
@@ -39,6 +41,7 @@ export async function runCommand(args: string[], io: CommandIo): Promise<Command
     "blob-dir": { type: "string" },
     "tests-timeout": { type: "string" },
     ...outputFlags,
+    ...receiptFlags,
     verbose: { type: "boolean", default: false },
     quiet: { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
@@ -48,9 +51,10 @@ export async function runCommand(args: string[], io: CommandIo): Promise<Command
   checkOutputFlags(values);
   const timeoutMs = positiveSeconds("--timeout", values.timeout, "run");
   const tests = testsOptions(values);
+  const receipt = planReceipt(values);
   const view = createProgress(io.stderr, io.liveProgress);
   const progress = values.quiet ? undefined : (message: string) => view.line(message);
-  const result = await runProof({
+  const options: RunProofOptions = {
     // --coverage measures the change from --changed BASE when given, else the module's own lines.
     coverage: values.coverage ? { base: values.changed } : undefined,
     repo: values.repo ?? process.cwd(),
@@ -77,9 +81,12 @@ export async function runCommand(args: string[], io: CommandIo): Promise<Command
     onChildOutput: values.verbose ? (_stream, chunk) => io.stderr(chunk) : undefined,
     onShard: values.quiet ? undefined : (event) => view.shard(event),
     signal: io.signal,
-  });
+  };
+  const result = await runProof(options);
   view.stop();
-  return emitReport(result, values, io);
+  const outcome = emitReport(result, values, io, verifyCommands(receipt));
+  await writeReceipt(result, receipt, values, provenFlags(options), options.repo);
+  return outcome;
 }
 
 function testsOptions(values: {
