@@ -5,9 +5,9 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { defineProof, type ScenarioContext } from "../src/scenario/definition.ts";
-import { sleep } from "./relay/capture.ts";
-import { unsupported } from "./relay/outcomes.ts";
+import { type CheckOutcome, defineProof, type ScenarioContext } from "../src/scenario/definition.ts";
+import { capture, sleep } from "./relay/capture.ts";
+import { cannotDrive, unsupported } from "./relay/outcomes.ts";
 import { freshId } from "./relay/payloads.ts";
 import { openRelay, type RelayInstance } from "./relay/relay.ts";
 
@@ -33,19 +33,22 @@ function deadPid(): Promise<number> {
   });
 }
 
+const keys = ["dead-pid-record-pruned", "expired-record-pruned", "live-record-kept"];
+
 async function scenario(ctx: ScenarioContext): Promise<void> {
   const relay = await openRelay(ctx);
-  if (!relay.a.bridge) {
-    for (const key of ["dead-pid-record-pruned", "expired-record-pruned", "live-record-kept"])
-      await ctx.check({ key, expected: "", required: true }, async () =>
-        unsupported("no bridge at this head"),
-      );
-    return;
-  }
+  const every = async (outcome: CheckOutcome) => {
+    for (const key of keys) await ctx.check({ key, expected: "", required: true }, async () => outcome);
+  };
+  if (!relay.a.bridge) return every(unsupported("no bridge at this head"));
   const probe = freshId("records-probe");
   const registered = await relay.register(relay.a, { relayId: probe, runId: `${probe}-run` });
   if ("error" in registered) ctx.cannotTest(`registerNativeHookRelay threw: ${registered.error}`);
-  const dir = await recordDir(relay.a, probe);
+  // The split layout keeps bridge records in the state database; its file helpers throw ("retired").
+  const found = await capture(() => recordDir(relay.a, probe));
+  if (!found.ok)
+    return every(cannotDrive(`no bridge record files at this head to plant records in: ${found.error}`));
+  const dir = found.value as string | undefined;
   if (!dir) ctx.cannotTest("no bridge record directory was found");
   mkdirSync(dir, { recursive: true });
   // A live process of another "gateway": a child that sleeps until teardown.

@@ -33,7 +33,7 @@ describe("relay-proof report and the output files (end to end)", () => {
     expect(run.stdout.trimEnd().split("\n").at(-1)).toBe("[proof] verdict=fails");
     expect(readFileSync(summary, "utf8")).toContain("### relay-proof native-hook-relay: FAILS");
     expect(readFileSync(join(dir, "p.xml"), "utf8")).toContain(
-      '<testsuite name="native-hook-relay scenario" tests="22" failures="20" errors="0" skipped="0"',
+      '<testsuite name="native-hook-relay scenario" tests="26" failures="20" errors="0" skipped="4"',
     );
 
     const report = await runCli(["report", join(dir, "p.json"), "--template", "full"]);

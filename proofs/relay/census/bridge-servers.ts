@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { capture, sleep } from "../capture.ts";
 import { freshId, preToolUse } from "../payloads.ts";
 import type { Registered, RelayInstance } from "../relay.ts";
-import { absent, cannotDrive, no, type Piece, yes } from "./piece.ts";
+import { absent, cannotDrive, no, type Piece, unreachable, yes } from "./piece.ts";
 
 /** How long to wait for a bridge record, and for A's server to close (closing may wait for pending work). */
 const recordWaitMs = 5000;
@@ -81,28 +81,31 @@ export const bridgeServers: Piece = {
     if (!a.bridge) return absent("no bridge at this head");
     const port = await portOf(a, registered);
     if (port === undefined) return cannotDrive("no bridge record for the relay was found");
+    const reach = unreachable(await kit.invoke(b, registered, "pre_tool_use", preToolUse()));
+    if (reach) return reach;
     const replacement = await kit.relay.register(b, {
       relayId: registered.relayId,
       runId: freshId("census-bridge-run-2"),
     });
     if ("error" in replacement)
       return cannotDrive(`B's registration of the same id failed: ${replacement.error}`);
-    // Does A's run still answer beside B's (coexisting runs), or did B's registration replace it?
-    const first = await kit.invoke(a, registered, "pre_tool_use", preToolUse());
-    const coexists = first.ok && (first.value as { exitCode?: unknown } | null)?.exitCode === 0;
-    if (!coexists) {
-      return (await closesWithin(port, closeWaitMs))
-        ? yes("B's registration of the id replaced A's and closed A's bridge server")
-        : no(`A's bridge server still listens on port ${port} after B's registration replaced it`);
-    }
-    const now = await portOf(b, replacement);
-    if (now === undefined) return cannotDrive("no bridge record after B's registration of the same id");
-    if (now !== port)
+    // Does A's run still answer by its generation beside B's (coexisting runs), or was it replaced?
+    const first = registered.generation
+      ? await kit.invoke(a, registered, "pre_tool_use", preToolUse())
+      : undefined;
+    const coexists = first?.ok === true && (first.value as { exitCode?: unknown } | null)?.exitCode === 0;
+    if (coexists) {
+      const now = await portOf(b, replacement);
+      if (now === port && (await accepts(port)))
+        return yes("B's registration of the same id joined A's bridge server");
       return no(
-        `B started its own bridge server (port ${now}) for the relay id A's server (port ${port}) serves`,
+        now !== undefined && now !== port
+          ? `B started its own bridge server (port ${now}) for the relay id A's server (port ${port}) serves`
+          : `A's bridge server on port ${port} stopped while both runs are live`,
       );
-    return (await accepts(port))
-      ? yes("B's registration of the same id joined A's bridge server")
-      : no(`A's bridge server on port ${port} stopped while both runs are live`);
+    }
+    if (await closesWithin(port, closeWaitMs))
+      return yes("B's registration of the id replaced A's and closed A's bridge server");
+    return no(`A's bridge server still listens on port ${port} after B's registration replaced it`);
   },
 };
