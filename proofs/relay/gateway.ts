@@ -1,7 +1,8 @@
 // The gateway path of the original bug report (`nativeHook.invoke ... errorMessage=native hook relay
-// not found`): the checkout's own gateway method, loaded as the checkout has it. It imports the relay
-// module itself, so it is a third module instance, the gateway's copy. Called in-process with a
-// recording `respond`.
+// not found`): the checkout's own gateway method, loaded as the checkout has it, into instance B (the
+// gateway's copy of the graph: it imports the relay module itself, a copy other than the one A
+// registered in; a third copy would cost a whole graph more for the same evidence). Called in-process
+// with a recording `respond`.
 import type { CheckOutcome, ScenarioContext } from "../../src/scenario/definition.ts";
 import { capture, type Instance, within } from "./capture.ts";
 import { skipped, staleError } from "./outcomes.ts";
@@ -30,7 +31,8 @@ export async function openGateway(ctx: ScenarioContext): Promise<Gateway> {
   let handler: Handler | undefined;
   let absent = `no ${gatewayPath} at this head`;
   if (file) {
-    const loaded = await capture(() => ctx.load("gateway", file));
+    // Into instance B: the gateway's copy of the graph, another copy than the one A registered in.
+    const loaded = await capture(() => ctx.load("b", file));
     const handlers = loaded.ok ? (loaded.value as Instance).nativeHookRelayHandlers : undefined;
     const candidate = (handlers as Record<string, unknown> | undefined)?.[method];
     if (typeof candidate === "function") handler = candidate as Handler;

@@ -33,8 +33,25 @@ function instanceOf(url) {
   return new URLSearchParams(url.slice(query + 1).split("#")[0]).get(param) ?? undefined;
 }
 const own = (path) => !path.includes("/node_modules/") && roots.some((root) => path.startsWith(root));
-export async function resolve(specifier, context, next) {
+// A module's imports resolve the same in every copy (the same file, the same specifier): resolve each
+// (specifier, importing file, conditions) once, and hand later copies the answer without tsx's
+// resolution (on a real checkout most of what a copy costs beyond evaluating its modules).
+const resolvedOnce = new Map();
+const keyOf = (specifier, context) =>
+  specifier + "\0" + (context.parentURL ?? "").replace(/[?#].*$/, "") + "\0" + (context.conditions ?? []).join(",") +
+  "\0" + JSON.stringify(context.importAttributes ?? {});
+async function resolveOnce(specifier, context, next) {
+  const key = keyOf(specifier, context);
+  const known = resolvedOnce.get(key);
+  if (known) return { ...known, shortCircuit: true };
   const resolved = await next(specifier, context);
+  // Only plain file answers are kept: a copy of one of them is what a later copy would get.
+  if (typeof resolved.url === "string" && resolved.url.startsWith("file:") && !resolved.url.includes("?"))
+    resolvedOnce.set(key, resolved);
+  return resolved;
+}
+export async function resolve(specifier, context, next) {
+  const resolved = await resolveOnce(specifier, context, next);
   const url = resolved.url;
   if (typeof url !== "string" || !url.startsWith("file:")) return resolved;
   const path = url.replace(/[?#].*$/, "");
@@ -51,6 +68,23 @@ export async function resolve(specifier, context, next) {
   const tagged = base + (base.includes("?") ? "&" : "?") + param + "=" + encodeURIComponent(instance) + tail;
   port?.postMessage({ instance, path });
   return { ...resolved, url: tagged };
+}
+// A copy loads the same source as the first: hand it the compiled module the first load produced
+// (ES modules of the checkout's own; a CommonJS load is Node's to do each time).
+const loadedOnce = new Map();
+export async function load(url, context, next) {
+  const path = typeof url === "string" && url.startsWith("file:") ? url.replace(/[?#].*$/, "") : undefined;
+  if (path === undefined || !own(path)) return next(url, context);
+  const key = path + "\0" + JSON.stringify(context.importAttributes ?? {});
+  const known = loadedOnce.get(key);
+  if (known) return { ...known, shortCircuit: true };
+  const loaded = await next(url, context);
+  // Kept as text: a buffer handed to the loader is transferred (detached) on the way.
+  if (loaded.format === "module" && loaded.source != null) {
+    const source = typeof loaded.source === "string" ? loaded.source : new TextDecoder().decode(loaded.source);
+    loadedOnce.set(key, { format: loaded.format, source });
+  }
+  return loaded;
 }
 `;
 
