@@ -1,8 +1,9 @@
 // The hand-written proof the benchmark compares relay-proof against: what a contributor writes for a
 // PR, doing the same work as relay-proof's scenario (two module instances; direct, bridge and hook
 // command paths; replacement; stale and new generation). Run from the repo root:
-//   node --import tsx <this file> [<module path>] [--direct-only]
-// --direct-only is the PR-style script (two instances, the direct path only), issue 11's baseline.
+//   node --import tsx <this file> [<module path>] [--direct-only] [--whole-graph]
+// --direct-only is the PR-style script (two instances, the direct path only), issue 11's baseline;
+// --whole-graph makes B a copy of the whole graph (tsx's tsImport), as the split layout needs.
 import { spawn } from "node:child_process";
 import { pathToFileURL } from "node:url";
 
@@ -16,10 +17,15 @@ type Handle = {
 
 const args = process.argv.slice(2);
 const directOnly = args.includes("--direct-only");
+const wholeGraph = args.includes("--whole-graph");
 const modulePath = args.find((arg) => !arg.startsWith("--")) ?? "src/agents/harness/native-hook-relay.ts";
 const url = pathToFileURL(`${process.cwd()}/${modulePath}`).href;
 const a = (await import(`${url}?a`)) as Relay;
-const b = (await import(`${url}?b`)) as Relay;
+// --whole-graph: B is a second copy of every module the entry reaches, as a hand-written proof gets
+// one with tsx's own tsImport (a fresh namespace: installed packages are copied too).
+const b = (
+  wholeGraph ? await (await import("tsx/esm/api")).tsImport(url, import.meta.url) : await import(`${url}?b`)
+) as Relay;
 const payload = { hook_event_name: "PreToolUse", tool_name: "Bash", tool_input: { command: "echo hi" } };
 const base = { provider: "codex", event: "pre_tool_use", rawPayload: payload };
 

@@ -110,6 +110,12 @@ export function realCheckoutFigures(options: {
       runs,
       1.1,
     ),
+    sideBySide(
+      "scenario: relay-proof run --no-tests vs hand-written script with B a whole second copy of the graph (tsx's tsImport), same paths",
+      at([node, bin, "run", "--repo", repo, "--no-tests", "--quiet"]),
+      at([...hand, "--whole-graph"]),
+      runs,
+    ),
   ].map(figures);
   const timeline = overheadTimeline(at([node, bin, "run", "--repo", repo, "--no-tests", "--quiet"]), runs);
   return { repo, head: probe?.target.head, node: probe?.toolchain.node, rows, timeline };
