@@ -34,7 +34,9 @@ async function scenario(ctx: ScenarioContext): Promise<void> {
   const phasePaths = { relay, gateway: await openGateway(ctx), commands };
   const approvals = installApprovals(ctx, relay);
   // The first hook command may take a while to start; the census runs meanwhile.
-  await checkOneRegistry(ctx, phasePaths, first, () => runCensus(ctx, relay, approvals));
+  await checkOneRegistry(ctx, phasePaths, first, () =>
+    ctx.time("census", () => runCensus(ctx, relay, approvals)),
+  );
   const second = await checkReplacement(ctx, phasePaths, first, shape);
   await checkApprovalBridge(ctx, relay, first, second);
   await checkCommandGeneration(ctx, [first, second]);

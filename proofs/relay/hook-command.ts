@@ -92,7 +92,14 @@ export function hookCommands(ctx: ScenarioContext, payload: string) {
   /** Build the command a handle hands to Codex for `event` (optionally rewritten), then run it. */
   async function run(
     handle: Handle | undefined,
-    options: { first?: boolean; event?: string; input?: string; rewrite?: (command: string) => string },
+    options: {
+      first?: boolean;
+      event?: string;
+      input?: string;
+      rewrite?: (command: string) => string;
+      /** The check the command evidences, for the run's timeline (`command <label>`). */
+      label?: string;
+    },
   ): Promise<RanCommand> {
     // A hook command is evidence only through this checkout's own CLI at this commit.
     if (!usable) return { kind: "none", reason: ctx.cli.detail };
@@ -108,7 +115,9 @@ export function hookCommands(ctx: ScenarioContext, payload: string) {
     inFlight.add(self);
     const started = performance.now();
     const timeoutMs = ctx.commandTimeoutMs ?? (options.first ? firstCommandTimeoutMs : commandTimeoutMs);
-    const result = await ctx.runShell(command, { input: options.input ?? payload, timeoutMs });
+    const result = await ctx.time(`command ${options.label ?? options.event ?? hookEvent}`, () =>
+      ctx.runShell(command, { input: options.input ?? payload, timeoutMs }),
+    );
     inFlight.delete(self);
     const durationMs = performance.now() - started;
     const first = arrivals.find((at) => at >= started && at <= started + durationMs);

@@ -37,7 +37,7 @@ export async function checkOneRegistry(
       ? capture(() => relay.b.bridge?.(bridgeParams(first, generation, hookEvent, payload)))
       : undefined,
     gateway: gateway.invoke(gatewayParams(relayId, generation, hookEvent, payload)),
-    command: commands.run(first.handle, { first: true }),
+    command: commands.run(first.handle, { first: true, label: "duplicate-module-invoke" }),
   });
   let phase: ReturnType<typeof start> | undefined;
   await ctx.check({ key: "duplicate-module-invoke", expected: "0", required: true }, async () => {

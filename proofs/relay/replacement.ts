@@ -63,7 +63,7 @@ export async function checkReplacement(
   const start = () => ({
     staleDirect: direct(first.generation),
     staleBridge: bridge(first.generation),
-    staleCommand: commands.run(first.handle, {}),
+    staleCommand: commands.run(first.handle, { label: "stale-generation-error" }),
     staleGateway: gateway.invoke(gatewayParams(relayId, first.generation, hookEvent, payload)),
     // A public head passed the caller's requireGeneration on (a P1 in review): the gateway must not.
     bypassGateway: gateway.invoke({
@@ -72,12 +72,13 @@ export async function checkReplacement(
     }),
     newDirect: direct(replacement?.generation),
     newBridge: bridge(replacement?.generation),
-    newCommand: commands.run(replacement?.handle, {}),
+    newCommand: commands.run(replacement?.handle, { label: "replacement-generation-invoke" }),
     newGateway: gateway.invoke(gatewayParams(relayId, replacement?.generation, hookEvent, payload)),
     legacyCommand: commands.run(replacement?.handle, {
       event: "permission_request",
       input: JSON.stringify(permissionRequest(freshId("legacy-call"), "echo relay-proof legacy")),
       rewrite: withoutGeneration,
+      label: "legacy-command",
     }),
   });
   let phase: ReturnType<typeof start> | undefined;

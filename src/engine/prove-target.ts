@@ -11,6 +11,7 @@ import type { ChangeCoverage } from "../coverage/change-coverage.ts";
 import { type CoverageRun, startCoverage } from "../coverage/collect.ts";
 import { throwIfInterrupted } from "../process/interrupted.ts";
 import { assembleResult, type Provenance } from "../result/assemble-result.ts";
+import { createTimeline } from "../result/timeline.ts";
 import type { ProofResult } from "../result/types.ts";
 import type { LoadedDefinition } from "../scenario/load-definition.ts";
 import {
@@ -35,31 +36,44 @@ async function prepareToolchain(
   target: Target,
   provenance: Provenance,
 ): Promise<Toolchain> {
-  const node = await resolveNode({
-    engines: target.packageJson?.engines?.node,
-    nodeFlag: options.node,
-    provision: options.provision ?? true,
-    onProgress: options.onProgress,
-    signal: options.signal,
-  });
+  const timeline = provenance.timeline ?? createTimeline(provenance.started);
+  const node = await timeline.time("node", () =>
+    resolveNode({
+      engines: target.packageJson?.engines?.node,
+      nodeFlag: options.node,
+      provision: options.provision ?? true,
+      onProgress: options.onProgress,
+      signal: options.signal,
+    }),
+  );
   if (!node.satisfies) {
     options.onProgress?.(`warning: Node ${node.version} does not satisfy engines.node "${node.engines}"`);
   }
   const tsx = resolveTsxLoader(target.root);
-  const prepared = await prepareCli({
-    root: target.root,
-    head: target.head,
-    dirty: target.dirty,
-    modulesRoot: provenance.modulesRoot ?? target.root,
-    nodePath: node.path,
-    build: options.build ?? false,
-    buildMode: options.buildMode,
-    tsx,
-    cliFlag: options.cli,
-    passEnv: options.passEnv,
-    onProgress: options.onProgress,
-    signal: options.signal,
-  });
+  const cliStarted = Date.now();
+  const prepared = await timeline.time("cli", () =>
+    prepareCli({
+      root: target.root,
+      head: target.head,
+      dirty: target.dirty,
+      modulesRoot: provenance.modulesRoot ?? target.root,
+      nodePath: node.path,
+      build: options.build ?? false,
+      buildMode: options.buildMode,
+      tsx,
+      cliFlag: options.cli,
+      passEnv: options.passEnv,
+      onProgress: options.onProgress,
+      signal: options.signal,
+    }),
+  );
+  // The build's steps ran one after another inside the cli stage (a cached build ran none).
+  let stepStarted = cliStarted;
+  for (const step of prepared.build?.steps ?? []) {
+    const script = step.command.find((arg) => /\.(m?js|ts)$/.test(arg)) ?? step.command.join(" ");
+    timeline.add(`build ${script}`, stepStarted, step.durationMs);
+    stepStarted += step.durationMs;
+  }
   return { node, tsx, prepared };
 }
 
@@ -244,21 +258,32 @@ export async function proveTarget(
     : undefined;
   let scenario: ScenarioResult;
   let tests: TestsResult | undefined;
+  const timeline = provenance.timeline;
   try {
     throwIfInterrupted(signal, "the scenario child");
+    const scenarioStarted = Date.now();
     scenario = await scenarioStage(options, run, target, toolchain, coverage);
+    timeline?.add("scenario", scenarioStarted, Date.now() - scenarioStarted);
+    for (const stage of scenario.stages) timeline?.add(stage.stage, stage.startedAt, stage.durationMs);
     throwIfInterrupted(signal, "the focused tests");
     const proofTests = [...new Set(run.flatMap((proof) => proof.definition.tests))];
-    if (options.tests !== false && scenario.cannotTest === undefined)
+    if (options.tests !== false && scenario.cannotTest === undefined) {
+      const testsStarted = Date.now();
       tests = await testsStage(options, proofTests, target, toolchain.node, coverage);
+      timeline?.add("tests", testsStarted, Date.now() - testsStarted);
+      for (const shard of tests.shards)
+        timeline?.add(`shard ${shard.index}/${tests.shardCount}`, testsStarted, shard.durationMs);
+    }
     throwIfInterrupted(signal, "the coverage of the change");
   } catch (error) {
     coverage?.remove();
     throw error;
   }
+  const coverageStarted = Date.now();
   const changeCoverage = coverage
     ? finishCoverage(coverage, target, toolchain.prepared.scenarioRoot, tests)
     : undefined;
+  if (coverage) timeline?.add("coverage", coverageStarted, Date.now() - coverageStarted);
   return assembleResult({
     ...parts,
     ...toolchain,

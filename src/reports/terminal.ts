@@ -1,4 +1,5 @@
 import { sanitizeValue } from "../result/sanitize.ts";
+import { longestStages } from "../result/timeline.ts";
 import type { BisectResult, CompareResult, ProofResult, Report } from "../result/types.ts";
 import type { CheckStatus } from "../scenario/definition.ts";
 import { describeConfig } from "../shards/run-shard.ts";
@@ -79,6 +80,11 @@ function renderRun(result: ProofResult, options: TerminalOptions): string {
     `  verdict ${paint(color, verdictCode, result.verdict.toUpperCase())} (exit ${result.exitCode}, ${(result.durationMs / 1000).toFixed(1)} s)`,
   );
   for (const reason of result.reasons) lines.push(`    ${sanitizeValue(reason)}`);
+  const slowest = longestStages(result.timeline ?? []);
+  if (slowest.length > 0)
+    lines.push(
+      `  slowest ${slowest.map((entry) => `${sanitizeValue(entry.stage)} ${(entry.durationMs / 1000).toFixed(1)} s`).join(", ")}`,
+    );
   if (result.notTested.length > 0) {
     lines.push("  not tested");
     for (const item of result.notTested) lines.push(`    ${sanitizeValue(item)}`);

@@ -13,6 +13,7 @@ import type { TestsResult } from "../shards/run-tests.ts";
 import { claimResults } from "./claims.ts";
 import { buildProofLines, buildProofSetLines } from "./proof-lines.ts";
 import { redact, secretValues } from "./sanitize.ts";
+import type { Timeline } from "./timeline.ts";
 import { exitCodes, type ProofResult, resultSchema } from "./types.ts";
 import { decideVerdict, type VerdictOutcome, withTests } from "./verdict.ts";
 
@@ -25,6 +26,8 @@ export interface Provenance {
   dependencies?: { mode: "own" | "reused" | "installed"; detail: string };
   /** The checkout whose installed node_modules a --build links in (the user's, unless --ref installed). */
   modulesRoot?: string;
+  /** The run's stages and paths as they were timed (the result's `timeline`). */
+  timeline?: Timeline;
 }
 
 /** One proof of the run: its definition, where it was loaded from, and its module (when found). */
@@ -217,6 +220,7 @@ export function assembleResult(parts: ResultParts): ProofResult {
     command: parts.command ?? [],
     startedAt: new Date(provenance.started).toISOString(),
     durationMs: Date.now() - provenance.started,
+    timeline: [...(provenance.timeline?.entries ?? [])].sort((x, y) => x.startMs - y.startMs),
   };
   if (single) {
     result.claims = claimResults(single.proof.definition.claims, result.scenario.checks);

@@ -226,6 +226,7 @@ const runResult = object({
   command: strings,
   startedAt: string,
   durationMs: number,
+  timeline: optional(array(object({ stage: string, startMs: number, durationMs: number }))),
 });
 
 const runOnly = object({ schema: oneOf(resultSchema), kind: oneOf("run") });

@@ -2,6 +2,7 @@ import type { ChangeCoverage } from "../coverage/change-coverage.ts";
 import type { CheckResult } from "../scenario/run-scenario.ts";
 import type { TestsResult } from "../shards/run-tests.ts";
 import type { ClaimResult } from "./claims.ts";
+import type { TimelineEntry } from "./timeline.ts";
 
 export type Verdict = "holds" | "fails" | "cannot-test";
 
@@ -17,6 +18,12 @@ export const resultSchema = "relay-proof/result@1";
 export interface ProofResult {
   schema: typeof resultSchema;
   kind: "run";
+  /**
+   * Each stage and path with its start (ms after the run began) and duration: install, build, Node,
+   * the scenario child's start, each instance's import, each check and hook command, the tests and
+   * their shards, coverage. Absent from results written before it existed.
+   */
+  timeline?: TimelineEntry[];
   /**
    * `file`: the proof's absolute path when it was loaded with `--proof FILE` (`fileSha256`, its content's
    * hash; `fileInRepo`, its path relative to the repo root: `merge` matches shards by the hash, so the

@@ -82,6 +82,8 @@ export interface ScenarioContext {
   load(instance: string, path?: string): Promise<Record<string, unknown>>;
   /** How many of the checkout's own modules instance `instance` has loaded so far. */
   modulesOf(instance: string): number;
+  /** Run `work` as a stage of the run's timeline (`command <key>`, `census`, ...). */
+  time<T>(stage: string, work: () => Promise<T>): Promise<T>;
   /** Absolute path of a file relative to the repo root, or undefined when it does not exist. */
   find(relativePath: string): string | undefined;
   /** An informational proof line, e.g. `api=v2`. */

@@ -47,6 +47,7 @@ export type ChildMessage =
   | { type: "cannot-test"; proof: string; reason: string }
   | { type: "error"; proof: string; message: string; stack?: string }
   | { type: "proof-done"; proof: string }
+  | { type: "stage"; proof: string; stage: string; startedAt: number; durationMs: number }
   | { type: "done"; activeResources: string[]; leftoverShellProcesses: number };
 
 export function isChildMessage(value: unknown): value is ChildMessage {

@@ -105,6 +105,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
     const result = emptyScenarioResult();
     result.sections = options.proofs.map((proof) => emptySection(proof.id));
     const sectionOf = (id: string) => result.sections.find((section) => section.id === id);
+    // The child's start is timed from here to its hello.
+    const spawned = Date.now();
     const onMessage = (raw: unknown) => {
       if (!isChildMessage(raw)) return;
       const message = raw;
@@ -112,7 +114,17 @@ export async function runScenario(options: RunScenarioOptions): Promise<Scenario
       switch (message.type) {
         case "hello":
           result.node = message.node;
+          result.stages.push({ stage: "child start", startedAt: spawned, durationMs: Date.now() - spawned });
           break;
+        case "stage": {
+          const prefix = options.proofs.length > 1 ? `${message.proof}.` : "";
+          result.stages.push({
+            stage: `${prefix}${message.stage}`,
+            startedAt: message.startedAt,
+            durationMs: message.durationMs,
+          });
+          break;
+        }
         case "info":
           if (section) section.info[message.key] = message.value;
           break;

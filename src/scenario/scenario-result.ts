@@ -50,6 +50,8 @@ export interface ScenarioResult {
   sections: ProofSection[];
   /** With `recordClosure`: every file the child and the processes it started loaded or looked at. */
   closure?: RecordedClosure;
+  /** The child's stages as it timed them (its start, each import, check and hook command), epoch ms. */
+  stages: { stage: string; startedAt: number; durationMs: number }[];
 }
 
 /** A scenario that has reported nothing yet (or never ran, with `cannotTest` set). */
@@ -71,6 +73,7 @@ export function emptyScenarioResult(cannotTest?: string): ScenarioResult {
     stderr: "",
     durationMs: 0,
     sections: [],
+    stages: [],
   };
 }
 

@@ -149,6 +149,29 @@ describe("runProof with the focused tests", () => {
     expect(result.verdict).toBe("holds");
     expect(result.tests).toMatchObject({ status: "pass", passed: 10, total: 10, shardCount: 2 });
     expect(result.proofLines.slice(-2)).toEqual(["[proof] tests=10/10 shards=2", "[proof] verdict=holds"]);
+    // The timeline: every stage and path, inside the run, in the order they started.
+    const stages = (result.timeline ?? []).map((entry) => entry.stage);
+    for (const stage of [
+      "node",
+      "cli",
+      "scenario",
+      "child start",
+      "import a",
+      "import b",
+      "census",
+      "check duplicate-module-invoke",
+      "command stale-generation-error",
+      "tests",
+      "shard 1/2",
+      "shard 2/2",
+    ])
+      expect(stages).toContain(stage);
+    const starts = (result.timeline ?? []).map((entry) => entry.startMs);
+    expect(starts).toEqual([...starts].sort((x, y) => x - y));
+    for (const entry of result.timeline ?? []) {
+      expect(entry.durationMs).toBeGreaterThanOrEqual(0);
+      expect(entry.startMs + entry.durationMs).toBeLessThanOrEqual(result.durationMs + 5);
+    }
   });
 
   it("fails a holding scenario when a focused test fails", async () => {

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { isAbsolute, join } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import { spawnGroup } from "../../process/spawn-group.ts";
 import type { CheckOutcome, CheckSpec, ScenarioContext, ShellResult } from "../definition.ts";
 import type { ChildConfig, ChildMessage, ChildProof } from "../messages.ts";
@@ -29,6 +29,9 @@ export function createContext(
 ): ChildContext {
   const teardownTasks: (() => unknown)[] = [];
   let leftovers = 0;
+  const stage = (name: string, startedAt: number, durationMs: number) =>
+    send({ type: "stage", proof: proof.id, stage: name, startedAt, durationMs: Math.round(durationMs) });
+  const imported = new Set<string>();
   return {
     repoRoot: config.repoRoot,
     modulePath: proof.modulePath,
@@ -39,7 +42,25 @@ export function createContext(
       const absolute = isAbsolute(path) ? path : join(config.repoRoot, path);
       // A distinct query string makes the ESM loader create a distinct module instance; the instance
       // hook carries it to every module of the checkout's own that this one imports (instances.ts).
-      return (await import(graphs.urlOf(instance, absolute))) as Record<string, unknown>;
+      const url = graphs.urlOf(instance, absolute);
+      const first = !imported.has(url);
+      imported.add(url);
+      const startedAt = Date.now();
+      try {
+        return (await import(url)) as Record<string, unknown>;
+      } finally {
+        // The first import of each file into each instance: what a copy of the graph costs.
+        const file = absolute === proof.modulePath ? "" : ` ${relative(config.repoRoot, absolute)}`;
+        if (first) stage(`import ${instance}${file}`, startedAt, Date.now() - startedAt);
+      }
+    },
+    async time(name, work) {
+      const startedAt = Date.now();
+      try {
+        return await work();
+      } finally {
+        stage(name, startedAt, Date.now() - startedAt);
+      }
     },
     modulesOf: (instance) => graphs.modules(instance),
     find(relativePath) {
@@ -52,6 +73,8 @@ export function createContext(
     async check(spec: CheckSpec, run: () => Promise<CheckOutcome>) {
       send({ type: "check-start", proof: proof.id, key: spec.key });
       const started = performance.now();
+      const startedAt = Date.now();
+      const timed = () => stage(`check ${spec.key}`, startedAt, performance.now() - started);
       try {
         const outcome = await run();
         send({
@@ -61,6 +84,7 @@ export function createContext(
           ...outcome,
           durationMs: Math.round(performance.now() - started),
         });
+        timed();
         return outcome;
       } catch (error) {
         if (isCannotTest(error)) throw error;
