@@ -21,8 +21,9 @@ const modulePath = "src/agents/harness/native-hook-relay.ts";
 const paths = (key: string) => [key, `${key}.bridge`, `${key}.command`, `${key}.gateway`];
 
 async function scenario(ctx: ScenarioContext): Promise<void> {
-  const { relay, first, shape } = await openWithFirstRegistration(ctx);
+  const { relay, first, shape, runs } = await openWithFirstRegistration(ctx);
   ctx.info("api", shape);
+  ctx.info("caller", runs.caller());
   ctx.info("state", describeState());
   ctx.info("bridge", relay.b.bridge ? "exported" : "absent");
   ctx.info(
@@ -35,7 +36,7 @@ async function scenario(ctx: ScenarioContext): Promise<void> {
   const approvals = installApprovals(ctx, relay);
   // The first hook command may take a while to start; the census runs meanwhile.
   await checkOneRegistry(ctx, phasePaths, first, () => runCensus(ctx, relay, approvals));
-  const second = await checkReplacement(ctx, phasePaths, first, shape);
+  const second = await checkReplacement(ctx, phasePaths, first, shape, runs);
   await checkApprovalBridge(ctx, relay, first, second);
   await checkCommandGeneration(ctx, [first, second]);
   await checkStaleFinalizer(ctx, relay, approvals);
