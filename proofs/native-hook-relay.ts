@@ -10,6 +10,7 @@ import { installApprovals } from "./relay/approvals.ts";
 import { censusKeys, runCensus } from "./relay/census/census.ts";
 import { checkCommandGeneration } from "./relay/command-generation.ts";
 import { openGateway } from "./relay/gateway.ts";
+import { describeGatewayServer, startGatewayServer } from "./relay/gateway-server.ts";
 import { hookCommands } from "./relay/hook-command.ts";
 import { checkOneRegistry } from "./relay/one-registry.ts";
 import { preToolUse } from "./relay/payloads.ts";
@@ -31,7 +32,9 @@ async function scenario(ctx: ScenarioContext): Promise<void> {
     ctx.cli.entry ? `${relativeToRoot(ctx, ctx.cli.entry)} (${ctx.cli.detail})` : ctx.cli.detail,
   );
 
-  const commands = hookCommands(ctx, JSON.stringify(preToolUse()));
+  // The head's own gateway server starts meanwhile; only the commands a gateway may answer wait for it.
+  const gatewayServer = startGatewayServer(ctx, relay.brands());
+  const commands = hookCommands(ctx, JSON.stringify(preToolUse()), gatewayServer);
   const phasePaths = { relay, gateway: await openGateway(ctx), commands };
   const approvals = installApprovals(ctx, relay);
   // The first hook command may take a while to start; the census runs meanwhile.
@@ -40,6 +43,7 @@ async function scenario(ctx: ScenarioContext): Promise<void> {
   await checkApprovalBridge(ctx, relay, first, second);
   await checkCommandGeneration(ctx, [first, second]);
   await checkStaleFinalizer(ctx, relay, approvals);
+  ctx.info("gateway-server", describeGatewayServer(await gatewayServer.ready));
 }
 
 function relativeToRoot(ctx: ScenarioContext, path: string): string {
@@ -59,6 +63,7 @@ export default defineProof({
   module: { candidates: [modulePath] },
   files: [
     "src/gateway/server-methods/native-hook-relay.ts",
+    "extensions/codex/src/app-server/native-hook-relay.ts",
     "src/cli/native-hook-relay-cli.ts",
     "extensions/codex/src/app-server/approval-bridge.ts",
   ],
@@ -117,7 +122,8 @@ export default defineProof({
   ],
   summaryInfo: ["api", "replacement"],
   // `cli` names the CLI file: one outside the checkout (`--cli PATH`) by its absolute path.
-  varies: ["cli"],
+  // `gateway-server` says how long the head's gateway server took to start.
+  varies: ["cli", "gateway-server"],
   tests: [
     "src/agents/harness/native-hook-relay.test.ts",
     "src/cli/native-hook-relay-cli.test.ts",

@@ -142,8 +142,8 @@ const expectations: Partial<Record<Variant, Expected>> = {
     lines: {
       "duplicate-module-invoke": notFound,
       "duplicate-module-invoke.bridge": "skipped",
-      // The hook command goes to a gateway (ECONNREFUSED): not evidence either way.
-      "duplicate-module-invoke.command": "skipped",
+      // The hook command goes to the head's gateway server, B's copy: the bug as users saw it.
+      "duplicate-module-invoke.command": notFound,
       "shared.bridge-servers": "absent(no bridge at this head)",
       "stale-generation-error": randomIds,
       "replacement-generation-invoke": randomIds,
