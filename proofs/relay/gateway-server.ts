@@ -74,6 +74,12 @@ export function startGatewayServer(ctx: ScenarioContext, brands: readonly string
   const token = randomBytes(24).toString("base64url");
   ctx.redact(token);
   const env: Record<string, string> = { [`${prefix}_GATEWAY_TOKEN`]: token };
+  // Only hook commands reach it: where none can run, starting it would only cost time.
+  if (ctx.cli.state !== "source" && ctx.cli.state !== "ready")
+    return {
+      env,
+      ready: Promise.resolve({ kind: "absent", reason: "no hook command can run at this head" }),
+    };
   const file = ctx.find(serverPath);
   if (!file)
     return { env, ready: Promise.resolve({ kind: "absent", reason: `no ${serverPath} at this head` }) };
