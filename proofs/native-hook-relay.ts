@@ -10,6 +10,7 @@ import { installApprovals } from "./relay/approvals.ts";
 import { censusKeys, runCensus } from "./relay/census/census.ts";
 import { checkCommandGeneration } from "./relay/command-generation.ts";
 import { openGateway } from "./relay/gateway.ts";
+import { describeGatewayServer, startGatewayServer } from "./relay/gateway-server.ts";
 import { hookCommands } from "./relay/hook-command.ts";
 import { checkOneRegistry } from "./relay/one-registry.ts";
 import { preToolUse } from "./relay/payloads.ts";
@@ -21,8 +22,9 @@ const modulePath = "src/agents/harness/native-hook-relay.ts";
 const paths = (key: string) => [key, `${key}.bridge`, `${key}.command`, `${key}.gateway`];
 
 async function scenario(ctx: ScenarioContext): Promise<void> {
-  const { relay, first, shape } = await openWithFirstRegistration(ctx);
+  const { relay, first, shape, runs } = await openWithFirstRegistration(ctx);
   ctx.info("api", shape);
+  ctx.info("caller", runs.caller());
   ctx.info("state", describeState());
   ctx.info("bridge", relay.b.bridge ? "exported" : "absent");
   ctx.info(
@@ -30,17 +32,20 @@ async function scenario(ctx: ScenarioContext): Promise<void> {
     ctx.cli.entry ? `${relativeToRoot(ctx, ctx.cli.entry)} (${ctx.cli.detail})` : ctx.cli.detail,
   );
 
-  const commands = hookCommands(ctx, JSON.stringify(preToolUse()));
+  // The head's own gateway server starts meanwhile; only the commands a gateway may answer wait for it.
+  const gatewayServer = startGatewayServer(ctx, relay.brands());
+  const commands = hookCommands(ctx, JSON.stringify(preToolUse()), gatewayServer);
   const phasePaths = { relay, gateway: await openGateway(ctx), commands };
   const approvals = installApprovals(ctx, relay);
   // The first hook command may take a while to start; the census runs meanwhile.
   await checkOneRegistry(ctx, phasePaths, first, () =>
     ctx.time("census", () => runCensus(ctx, relay, approvals)),
   );
-  const second = await checkReplacement(ctx, phasePaths, first, shape);
+  const second = await checkReplacement(ctx, phasePaths, first, shape, runs);
   await checkApprovalBridge(ctx, relay, first, second);
   await checkCommandGeneration(ctx, [first, second]);
   await checkStaleFinalizer(ctx, relay, approvals);
+  ctx.info("gateway-server", describeGatewayServer(await gatewayServer.ready));
 }
 
 function relativeToRoot(ctx: ScenarioContext, path: string): string {
@@ -60,6 +65,7 @@ export default defineProof({
   module: { candidates: [modulePath] },
   files: [
     "src/gateway/server-methods/native-hook-relay.ts",
+    "extensions/codex/src/app-server/native-hook-relay.ts",
     "src/cli/native-hook-relay-cli.ts",
     "extensions/codex/src/app-server/approval-bridge.ts",
   ],
@@ -118,7 +124,8 @@ export default defineProof({
   ],
   summaryInfo: ["api", "replacement"],
   // `cli` names the CLI file: one outside the checkout (`--cli PATH`) by its absolute path.
-  varies: ["cli"],
+  // `gateway-server` says how long the head's gateway server took to start.
+  varies: ["cli", "gateway-server"],
   tests: [
     "src/agents/harness/native-hook-relay.test.ts",
     "src/cli/native-hook-relay-cli.test.ts",

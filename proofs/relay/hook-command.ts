@@ -5,6 +5,8 @@ import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import type { Socket } from "node:net";
 import type { CheckOutcome, ScenarioContext } from "../../src/scenario/definition.ts";
 import { capture } from "./capture.ts";
+import { generationIn } from "./command-generation.ts";
+import { describeGatewayServer, type GatewayServer, type GatewayServerState } from "./gateway-server.ts";
 import { staleError } from "./outcomes.ts";
 import type { Handle } from "./relay.ts";
 
@@ -27,10 +29,15 @@ export type RanCommand = (Answer | { kind: "none"; reason: string }) & {
   durationMs?: number;
   /** When the first bridge request reached a relay server of this process, after the command started. */
   firstRequestMs?: number;
+  /** A command without `--generation` (routed to a gateway by the heads that can): the gateway server's state. */
+  gateway?: GatewayServerState;
 };
 
-/** Heads before the direct bridge send hook commands to a gateway; none runs in a proof. */
+/** Heads before the direct bridge send hook commands to a gateway: its trouble, not the relay's answer. */
 const gatewayUnreachable = /ECONNREFUSED 127\.0\.0\.1:\d+|\bgateway\b/i;
+/** The relay's own errors: an answer, whichever path (the gateway's included) carried it. */
+const relayError =
+  /native hook relay (not found|expired|bridge stale registration|generation is required|event not allowed|bridge not found)|unsupported native hook relay/;
 const denied = (stdout: string) => /"permissionDecision"\s*:\s*"deny"|"behavior"\s*:\s*"deny"/.test(stdout);
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -66,7 +73,7 @@ function answerOf(result: {
  * so a command that times out can say whether it ever got past its CLI's start-up to the relay. When
  * commands overlap, an arrival cannot be told apart by command, so each says only what it can.
  */
-export function hookCommands(ctx: ScenarioContext, payload: string) {
+export function hookCommands(ctx: ScenarioContext, payload: string, gateway?: GatewayServer) {
   const arrivals: number[] = [];
   const ownSockets = new Set<Socket>();
   const onClientSocket = (message: unknown) => {
@@ -110,13 +117,20 @@ export function hookCommands(ctx: ScenarioContext, payload: string) {
     if (typeof built.value !== "string")
       return { kind: "none", reason: "commandForEvent returned no string" };
     const command = options.rewrite ? options.rewrite(built.value) : built.value;
+    // A command without a generation may go to a gateway (pre-bridge heads, legacy commands): it runs
+    // once the head's gateway server listens (or could not start), with its URL and token.
+    const gatewayState = gateway && generationIn(command) === undefined ? await gateway.ready : undefined;
     const self = { overlapped: inFlight.size > 0 };
     for (const other of inFlight) other.overlapped = true;
     inFlight.add(self);
     const started = performance.now();
     const timeoutMs = ctx.commandTimeoutMs ?? (options.first ? firstCommandTimeoutMs : commandTimeoutMs);
     const result = await ctx.time(`command ${options.label ?? options.event ?? hookEvent}`, () =>
-      ctx.runShell(command, { input: options.input ?? payload, timeoutMs }),
+      ctx.runShell(command, {
+        input: options.input ?? payload,
+        timeoutMs,
+        ...(gateway ? { env: gateway.env } : {}),
+      }),
     );
     inFlight.delete(self);
     const durationMs = performance.now() - started;
@@ -131,7 +145,14 @@ export function hookCommands(ctx: ScenarioContext, payload: string) {
     const answer: Answer = result.timedOut ? { kind: "timed-out", where } : answerOf(result);
     const generation =
       typeof handle.generation === "string" && handle.generation ? handle.generation : undefined;
-    return { ...answer, command, durationMs, firstRequestMs, ...(generation ? { generation } : {}) };
+    return {
+      ...answer,
+      command,
+      durationMs,
+      firstRequestMs,
+      ...(generation ? { generation } : {}),
+      ...(gatewayState ? { gateway: gatewayState } : {}),
+    };
   }
   return { run, usable };
 }
@@ -161,7 +182,11 @@ function notAnAnswer(answer: RanCommand): CheckOutcome | undefined {
   }
   if (answer.kind === "none") return { status: "skipped", value: "skipped", detail: answer.reason };
   if (answer.kind === "did-not-run") return { status: "skipped", value: "skipped", detail: answer.reason };
-  if (answer.kind === "unavailable" && gatewayUnreachable.test(answer.reason)) {
+  if (
+    answer.kind === "unavailable" &&
+    gatewayUnreachable.test(answer.reason) &&
+    !relayError.test(answer.reason)
+  ) {
     // A head whose registrations carry generations has a direct bridge for its commands: one that
     // went to a gateway lost its generation on the way (PR 86340's third point), not a design.
     if (answer.generation)
@@ -171,13 +196,29 @@ function notAnAnswer(answer: RanCommand): CheckOutcome | undefined {
         ...ranOf(answer),
         detail: "a command of a registration with a generation went to the gateway, not the direct bridge",
       };
-    return {
-      status: "skipped",
-      value: "skipped",
-      detail: `this head sends hook commands to a gateway (${answer.reason}); no gateway runs in a proof`,
-    };
+    return gatewayTrouble(answer);
   }
   return undefined;
+}
+
+/**
+ * A command the head sent to a gateway that gave no relay answer: the head's gateway server did not
+ * start (or none was started), or the command did not get through to it. Not evidence either way.
+ */
+function gatewayTrouble(answer: RanCommand & { kind: "unavailable" }): CheckOutcome {
+  const state = answer.gateway;
+  const why =
+    state === undefined
+      ? "no gateway server was started for it"
+      : state.kind === "running"
+        ? `the gateway server runs but the command did not get through: ${answer.reason}`
+        : `gateway-server=${describeGatewayServer(state)}`;
+  return {
+    status: "cannot-test",
+    value: `cannot-test(${why})`,
+    ...ranOf(answer),
+    detail: `this head sends the command to a gateway (${answer.reason})`,
+  };
 }
 
 /** A command that must reach its relay and answer. */
@@ -212,6 +253,14 @@ export function commandLegacy(answer: RanCommand, stale: RanCommand | undefined)
     return { status: "skipped", value: "skipped", detail: `the CLI does not run at all: ${answer.reason}` };
   if (answer.kind === "did-not-run")
     return { status: "fail", value: `crashed(${answer.reason})`, ...ranOf(answer) };
+  // Turned away by a gateway that is not there: the unavailable path ran, but not the relay's.
+  if (
+    answer.kind === "unavailable" &&
+    answer.gateway !== undefined &&
+    answer.gateway.kind !== "running" &&
+    !relayError.test(answer.reason)
+  )
+    return gatewayTrouble(answer);
   const usualExit = stale?.kind === "unavailable" ? stale.exitCode : undefined;
   if (answer.kind === "answered")
     return { status: "fail", value: "none(accepted, exit 0)", ...ranOf(answer) };

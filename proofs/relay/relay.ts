@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ScenarioContext } from "../../src/scenario/definition.ts";
 import { capture, exportedFunction, type Fn, type Instance, within } from "./capture.ts";
+import { openCodexCaller } from "./codex-caller.ts";
 import { provider, sessionId } from "./payloads.ts";
 
 const clientPath = "src/agents/harness/native-hook-relay-client.ts";
@@ -34,6 +35,7 @@ export interface Handle {
 }
 
 const readyTimeoutMs = 10_000;
+const runTtlMs = 10 * 60_000;
 
 /** A registration as a proof uses it: the handle, the id it really got and its generation. */
 export interface Registered {
@@ -171,45 +173,81 @@ export async function openRelay(ctx: ScenarioContext): Promise<Relay> {
     b,
     clientFile,
     brands,
-    async register(via, params) {
-      const result = await capture(() =>
-        via.register({ provider, sessionId, ttlMs: 10 * 60_000, ...params }),
-      );
-      if (!result.ok) return { error: result.error };
-      const handle = (result.value ?? {}) as Handle;
-      ctx.onTeardown(() => handle.unregister?.());
-      // The split layout's handle is ready once its bridge listens and its record is in the state
-      // database (a Codex run hands out its commands after that): a bridge call before it finds none.
-      if (handle.ready instanceof Promise)
-        await within(
-          capture(() => handle.ready),
-          readyTimeoutMs,
-        );
-      const stateDbPath = await stateDbOf(handle);
-      return {
-        ...(stateDbPath ? { stateDbPath } : {}),
-        handle,
-        relayId: typeof handle.relayId === "string" ? handle.relayId : params.relayId,
-        generation:
-          typeof handle.generation === "string" && handle.generation ? handle.generation : undefined,
-        runId: params.runId,
-      };
-    },
+    register: (via, params) =>
+      adopt(ctx, params, () => via.register({ provider, sessionId, ttlMs: runTtlMs, ...params })),
   };
 }
 
+/** A registration's handle as a proof keeps it: unregistered at teardown, ready, its id and generation. */
+async function adopt(
+  ctx: ScenarioContext,
+  params: { relayId: string; runId: string },
+  register: () => unknown,
+): Promise<Registered | { error: string }> {
+  const result = await capture(register);
+  if (!result.ok) return { error: result.error };
+  const handle = (result.value ?? {}) as Handle;
+  ctx.onTeardown(() => handle.unregister?.());
+  // The split layout's handle is ready once its bridge listens and its record is in the state
+  // database (a Codex run hands out its commands after that): a bridge call before it finds none.
+  if (handle.ready instanceof Promise)
+    await within(
+      capture(() => handle.ready),
+      readyTimeoutMs,
+    );
+  const stateDbPath = await stateDbOf(handle);
+  return {
+    ...(stateDbPath ? { stateDbPath } : {}),
+    handle,
+    relayId: typeof handle.relayId === "string" ? handle.relayId : params.relayId,
+    generation: typeof handle.generation === "string" && handle.generation ? handle.generation : undefined,
+    runId: params.runId,
+  };
+}
+
+/** The runs of one Codex session: one relay id, each run registered the way the head's caller does. */
+export interface Runs {
+  relayId: string;
+  /** The `caller` line: `codex-extension (...)` or `core-exports (<why>)`. */
+  caller(): string;
+  register(via: RelayInstance, runId: string): Promise<Registered | { error: string }>;
+}
+
 /**
- * Open the relay and register the proof's first relay through A under a stable id: what the head's
- * API shape is follows from what that registration gave back.
+ * Open the relay and register the proof's first run through A under a stable id (through the Codex
+ * extension where the head has it, as a Codex run does): what the head's API shape is follows from
+ * what that registration gave back. Later runs of the session (`runs.register`) go the same way.
  */
 export async function openWithFirstRegistration(
   ctx: ScenarioContext,
-): Promise<{ relay: Relay; first: Registered; shape: Shape }> {
+): Promise<{ relay: Relay; first: Registered; shape: Shape; runs: Runs }> {
   const relay = await openRelay(ctx);
-  const requestedId = `relay-proof-${Math.random().toString(36).slice(2, 10)}`;
-  const first = await relay.register(relay.a, { relayId: requestedId, runId: "relay-proof-run-1" });
+  const codex = await openCodexCaller(ctx);
+  const session = `relay-proof-session-${Math.random().toString(36).slice(2, 10)}`;
+  let viaExtension = codex.relayIdFor(session) !== undefined;
+  const relayId = codex.relayIdFor(session) ?? `relay-proof-${Math.random().toString(36).slice(2, 10)}`;
+  let fallback: string | undefined;
+  const core = (via: RelayInstance, runId: string) => relay.register(via, { relayId, runId });
+  const runs: Runs = {
+    relayId,
+    caller: () =>
+      viaExtension ? codex.describe() : fallback ? `core-exports (${fallback})` : codex.describe(),
+    register: (via, runId) =>
+      viaExtension
+        ? adopt(ctx, { relayId, runId }, () =>
+            codex.register(via, { sessionId: session, runId, ttlMs: runTtlMs }),
+          )
+        : core(via, runId),
+  };
+  let first = await runs.register(relay.a, "relay-proof-run-1");
+  if ("error" in first && viaExtension) {
+    // The extension is there but cannot register: the core export, saying why.
+    fallback = `createCodexNativeHookRelay threw: ${first.error}`;
+    viaExtension = false;
+    first = await core(relay.a, "relay-proof-run-1");
+  }
   if ("error" in first) ctx.cannotTest(`registerNativeHookRelay threw: ${first.error}`);
-  return { relay, first, shape: detectShape(first, requestedId, relay.clientFile) };
+  return { relay, first, shape: detectShape(first, relayId, relay.clientFile), runs };
 }
 
 /** The direct in-process invoke's parameters; with a generation, the generation is required. */

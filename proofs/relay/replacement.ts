@@ -17,7 +17,7 @@ import {
 import { noBridge, type Paths } from "./one-registry.ts";
 import { invokeOutcome, staleError, staleOutcome, unsupported } from "./outcomes.ts";
 import { freshId, permissionRequest, preToolUse } from "./payloads.ts";
-import { bridgeParams, invokeParams, type Registered, type Shape } from "./relay.ts";
+import { bridgeParams, invokeParams, type Registered, type Runs, type Shape } from "./relay.ts";
 
 /** While both runs are live: `evicts` (A's generation is stale at once) or `coexists` (it still answers). */
 function policyOf(answer: Awaited<ReturnType<typeof capture>>): string {
@@ -31,6 +31,7 @@ export async function checkReplacement(
   paths: Paths,
   first: Registered,
   shape: Shape,
+  runs: Runs,
 ): Promise<Registered | undefined> {
   const { relay, gateway, commands } = paths;
   const { relayId } = first;
@@ -39,7 +40,8 @@ export async function checkReplacement(
   if (shape === "v0") cannotReplace = "api v0: relayId is ignored";
   else if (!first.generation) cannotReplace = `api ${shape}: no generations`;
   else {
-    const registered = await relay.register(relay.b, { relayId, runId: "relay-proof-run-2" });
+    // The replacement run of the same session, registered from B's copy the way the first was from A's.
+    const registered = await runs.register(relay.b, "relay-proof-run-2");
     if ("error" in registered)
       ctx.cannotTest(`replacement registerNativeHookRelay threw: ${registered.error}`);
     second = registered;

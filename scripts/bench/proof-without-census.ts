@@ -11,14 +11,14 @@ import { checkReplacement } from "../../proofs/relay/replacement.ts";
 import { defineProof, type ScenarioContext } from "../../src/scenario/definition.ts";
 
 async function scenario(ctx: ScenarioContext): Promise<void> {
-  const { relay, first, shape } = await openWithFirstRegistration(ctx);
+  const { relay, first, shape, runs } = await openWithFirstRegistration(ctx);
   const paths = {
     relay,
     gateway: await openGateway(ctx),
     commands: hookCommands(ctx, JSON.stringify(preToolUse())),
   };
   await checkOneRegistry(ctx, paths, first, async () => {});
-  await checkReplacement(ctx, paths, first, shape);
+  await checkReplacement(ctx, paths, first, shape, runs);
 }
 
 export default defineProof({

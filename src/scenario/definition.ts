@@ -92,8 +92,19 @@ export interface ScenarioContext {
   check(spec: CheckSpec, run: () => Promise<CheckOutcome>): Promise<CheckOutcome>;
   /** Stop: the target cannot be tested (missing export, unusable API). */
   cannotTest(reason: string): never;
-  /** Run a shell command line as a hook runner would, payload on stdin; the process group is killed after. */
-  runShell(command: string, options: { input: string; timeoutMs: number }): Promise<ShellResult>;
+  /**
+   * Run a shell command line as a hook runner would, payload on stdin; the process group is killed
+   * after. `env` adds variables for this command only (a gateway's URL and token).
+   */
+  runShell(
+    command: string,
+    options: { input: string; timeoutMs: number; env?: Record<string, string> },
+  ): Promise<ShellResult>;
+  /**
+   * A secret the scenario made (a gateway token): it never leaves the child, every value, detail,
+   * command and reason the child reports has it replaced by `[redacted]`.
+   */
+  redact(secret: string): void;
   /** Register teardown work (unregister handles, close servers), run before the child reports. */
   onTeardown(task: () => unknown): void;
 }

@@ -20,6 +20,7 @@ export function normalize(text: string, result: ProofResult): string {
     .replace(/\btsx=\d+\.\d+\.\d+/g, "tsx=<version>")
     .replace(/time="[\d.]+"/g, 'time="<t>"')
     .replace(/^ {2}slowest .*$/m, "  slowest <stages>")
+    .replace(/\b\d+ ms to start\)/g, "<t> ms to start)")
     .replace(/\(exit (\d+), [\d.]+ s\)/g, "(exit $1, <t> s)")
     .replace(/\d+\.\d s\)/g, "<t> s)")
     .replace(/\bran \d+\.\d s/g, "ran <t> s")

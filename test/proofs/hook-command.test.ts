@@ -193,14 +193,19 @@ describe("the hook command path", () => {
     for (const check of commandChecks(result)) expect(check.ran).toContain(` ${cli} hooks relay`);
   });
 
-  it("calls a head whose hook command goes to a gateway skipped, with that reason", async () => {
-    const repo = fixtureRepo({ variant: "v0-random-ids" });
+  it("cannot test a command a head sends to a gateway when the head's gateway server does not start", async () => {
+    const repo = fixtureRepo({
+      variant: "v0-random-ids",
+      files: { "src/gateway/server.ts": "export const unrelated = 1;\n" },
+    });
     const result = await runProof({ repo: repo.root, tests: false });
     const first = result.scenario.checks.find((check) => check.key === "duplicate-module-invoke.command");
-    expect(first).toMatchObject({ status: "skipped" });
-    expect(first?.detail).toMatch(
-      /^this head sends hook commands to a gateway \(connect ECONNREFUSED 127\.0\.0\.1:18789\); no gateway runs in a proof$/,
-    );
+    expect(first).toMatchObject({
+      status: "cannot-test",
+      value:
+        "cannot-test(gateway-server=not-started(src/gateway/server.ts has no startGatewayServer export))",
+    });
+    expect(first?.detail).toMatch(/^this head sends the command to a gateway \(gateway unreachable: /);
   });
 
   it("a hook command that times out is cannot-test for its line, never fails, and says where the time went", async () => {

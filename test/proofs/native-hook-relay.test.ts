@@ -54,6 +54,9 @@ const expectations: Partial<Record<Variant, Expected>> = {
       state: "global Symbol.for(openclaw.nativeHookRelay.state)",
       bridge: "exported",
       replacement: "evicts",
+      // The runs register as Codex runs do: through the extension's own relay code.
+      caller:
+        "codex-extension (createCodexNativeHookRelay, hook commands of buildCodexNativeHookRelayConfig: PreToolUse, PostToolUse, PermissionRequest, Stop)",
     },
     lines: holding,
     exact: true,
@@ -139,8 +142,8 @@ const expectations: Partial<Record<Variant, Expected>> = {
     lines: {
       "duplicate-module-invoke": notFound,
       "duplicate-module-invoke.bridge": "skipped",
-      // The hook command goes to a gateway (ECONNREFUSED): not evidence either way.
-      "duplicate-module-invoke.command": "skipped",
+      // The hook command goes to the head's gateway server, B's copy: the bug as users saw it.
+      "duplicate-module-invoke.command": notFound,
       "shared.bridge-servers": "absent(no bridge at this head)",
       "stale-generation-error": randomIds,
       "replacement-generation-invoke": randomIds,
@@ -223,6 +226,32 @@ describe("the native hook relay proof", () => {
       });
     },
   );
+
+  it("runs the hook commands the Codex extension's configuration installs, under the relay id it derives per session", async () => {
+    const repo = fixtureRepo({ variant: "v2-correct" });
+    const result = await runProof({ repo: repo.root, tests: false });
+    const ran = (key: string) => result.scenario.checks.find((check) => check.key === key)?.ran ?? "";
+    // The replacement run of the session gets the first run's id, as run-attempt's re-registration does.
+    const id = /--relay-id (codex-[0-9a-f]{40}) /.exec(ran("duplicate-module-invoke.command"))?.[1];
+    expect(id).toBeDefined();
+    expect(ran("replacement-generation-invoke.command")).toContain(`--relay-id ${id} `);
+    expect(result.verdict).toBe("holds");
+  });
+
+  it("registers through the core exports, saying why, where the Codex extension lacks its relay functions", async () => {
+    const repo = fixtureRepo({
+      variant: "v2-correct",
+      files: { "extensions/codex/src/app-server/native-hook-relay.ts": "export const unrelated = 1;\n" },
+    });
+    const result = await runProof({ repo: repo.root, tests: false });
+    expect(result.scenario.info.caller).toBe(
+      "core-exports (extensions/codex/src/app-server/native-hook-relay.ts lacks createCodexNativeHookRelay, buildCodexNativeHookRelayId, buildCodexNativeHookRelayConfig)",
+    );
+    expect(
+      result.scenario.checks.find((check) => check.key === "duplicate-module-invoke.command")?.ran,
+    ).toMatch(/--relay-id relay-proof-[a-z0-9]+ /);
+    expect(result.verdict).toBe("holds");
+  });
 
   it("names the defect in its reasons when a broken variant fails", async () => {
     const repo = fixtureRepo({ variant: "bridge-skips-generation" });

@@ -17,6 +17,8 @@ export function isCannotTest(value: unknown): value is CannotTestSignal {
 }
 
 export interface ChildContext extends ScenarioContext {
+  /** Send a message about this proof, its secrets redacted. */
+  report(message: ChildMessage): void;
   teardown(): Promise<void>;
   leftoverShellProcesses(): number;
 }
@@ -29,8 +31,17 @@ export function createContext(
 ): ChildContext {
   const teardownTasks: (() => unknown)[] = [];
   let leftovers = 0;
+  const secrets: string[] = [];
+  const clean = (value: unknown): unknown => {
+    if (typeof value === "string")
+      return secrets.reduce((text, secret) => text.split(secret).join("[redacted]"), value);
+    if (typeof value !== "object" || value === null) return value;
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, clean(item)]));
+  };
+  const sendClean = (message: ChildMessage) =>
+    send(secrets.length ? (clean(message) as ChildMessage) : message);
   const stage = (name: string, startedAt: number, durationMs: number) =>
-    send({ type: "stage", proof: proof.id, stage: name, startedAt, durationMs: Math.round(durationMs) });
+    sendClean({ type: "stage", proof: proof.id, stage: name, startedAt, durationMs: Math.round(durationMs) });
   const imported = new Set<string>();
   return {
     repoRoot: config.repoRoot,
@@ -68,16 +79,16 @@ export function createContext(
       return existsSync(absolute) ? absolute : undefined;
     },
     info(key, value) {
-      send({ type: "info", proof: proof.id, key, value });
+      sendClean({ type: "info", proof: proof.id, key, value });
     },
     async check(spec: CheckSpec, run: () => Promise<CheckOutcome>) {
-      send({ type: "check-start", proof: proof.id, key: spec.key });
+      sendClean({ type: "check-start", proof: proof.id, key: spec.key });
       const started = performance.now();
       const startedAt = Date.now();
       const timed = () => stage(`check ${spec.key}`, startedAt, performance.now() - started);
       try {
         const outcome = await run();
-        send({
+        sendClean({
           type: "check",
           proof: proof.id,
           ...spec,
@@ -89,7 +100,7 @@ export function createContext(
       } catch (error) {
         if (isCannotTest(error)) throw error;
         const message = error instanceof Error ? error.message : String(error);
-        send({
+        sendClean({
           type: "check",
           proof: proof.id,
           ...spec,
@@ -111,6 +122,7 @@ export function createContext(
         env: {
           ...process.env,
           ...config.commandEnv,
+          ...options.env,
           ...(config.coverage ? { NODE_V8_COVERAGE: config.coverage.dir } : {}),
           // Recording the closure: the command's Node processes record what they load as well (after
           // the tsx loader --build-mode source puts there, when both are set).
@@ -135,6 +147,9 @@ export function createContext(
         stderr: result.stderr,
       };
     },
+    redact(secret) {
+      if (secret.length >= 6 && !secrets.includes(secret)) secrets.push(secret);
+    },
     onTeardown(task) {
       teardownTasks.push(task);
     },
@@ -148,5 +163,6 @@ export function createContext(
       }
     },
     leftoverShellProcesses: () => leftovers,
+    report: sendClean,
   };
 }

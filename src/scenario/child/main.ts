@@ -50,10 +50,10 @@ async function main(): Promise<void> {
       await definition.scenario(context);
     } catch (error) {
       if (isCannotTest(error)) {
-        void send({ type: "cannot-test", proof: proof.id, reason: error.reason });
+        context.report({ type: "cannot-test", proof: proof.id, reason: error.reason });
       } else {
         const err = error instanceof Error ? error : new Error(String(error));
-        void send({ type: "error", proof: proof.id, message: err.message, stack: err.stack });
+        context.report({ type: "error", proof: proof.id, message: err.message, stack: err.stack });
       }
     } finally {
       await context.teardown();

@@ -1,0 +1,129 @@
+// The head's own gateway server (issue 23): started in the scenario child from instance B (its
+// `nativeHook.invoke` is B's copy of the relay), with the repo's own start function
+// (`startGatewayServer(port, options)`, as its websocket e2e tests start it): loopback only, a fresh
+// random token, the private HOME's state dir and a private config (no channels, no plugins, no control UI). Hook commands
+// get its URL and token in the environment variables the head's gateway client reads, so a command the
+// head routes to a gateway reaches `nativeHook.invoke` for real. Stopped at teardown; a killed child
+// takes its port with it, and the state dir lives in the child's private TMPDIR.
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import type { ScenarioContext } from "../../src/scenario/definition.ts";
+import { capture, exportedFunction, type Instance, within } from "./capture.ts";
+
+const serverPath = "src/gateway/server.ts";
+/** Where heads read the gateway client's URL and token variables. */
+const clientSources = [
+  "src/gateway/call.ts",
+  "src/gateway/credentials.ts",
+  "src/cli/native-hook-relay-cli.ts",
+];
+const startTimeoutMs = 120_000;
+const closeTimeoutMs = 5_000;
+/** The switches the repo's own gateway test harness sets: nothing but the gateway starts. */
+const skips = ["CHANNELS", "PROVIDERS", "GMAIL_WATCHER", "CRON", "BROWSER_CONTROL_SERVER", "CANVAS_HOST"];
+
+export type GatewayServerState =
+  | { kind: "running"; url: string; startMs: number }
+  | { kind: "absent"; reason: string }
+  | { kind: "failed"; reason: string };
+
+export interface GatewayServer {
+  /** Settles once the server listens, or could not start. */
+  ready: Promise<GatewayServerState>;
+  /** The variables a hook command gets: the server's URL and token, under the head's own names. */
+  env: Record<string, string>;
+}
+
+/** The env prefix of the head's gateway client (`DAISYCLAW` of `DAISYCLAW_GATEWAY_TOKEN`), from its source. */
+export function envPrefix(ctx: ScenarioContext, brands: readonly string[]): string {
+  for (const path of clientSources) {
+    const file = ctx.find(path);
+    if (!file) continue;
+    const source = readFileSync(file, "utf8");
+    const match = /\b([A-Z][A-Z0-9]*)_GATEWAY_TOKEN\b/.exec(source);
+    if (match?.[1]) return match[1];
+  }
+  return (brands[0] ?? "openclaw").toUpperCase().replace(/[^A-Z0-9]+/g, "_");
+}
+
+/** `running(loopback, token, <ms> to start)`, or why not. */
+export function describeGatewayServer(state: GatewayServerState): string {
+  if (state.kind === "running") return `running(loopback, token, ${Math.round(state.startMs)} ms to start)`;
+  return `${state.kind === "absent" ? "absent" : "not-started"}(${state.reason})`;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+type Closable = { close?: (...args: unknown[]) => unknown };
+
+/** Start the head's gateway server from instance B; never throws (a failure is a state). */
+export function startGatewayServer(ctx: ScenarioContext, brands: readonly string[]): GatewayServer {
+  const prefix = envPrefix(ctx, brands);
+  const token = randomBytes(24).toString("base64url");
+  ctx.redact(token);
+  const env: Record<string, string> = { [`${prefix}_GATEWAY_TOKEN`]: token };
+  // Only hook commands reach it: where none can run, starting it would only cost time.
+  if (ctx.cli.state !== "source" && ctx.cli.state !== "ready")
+    return {
+      env,
+      ready: Promise.resolve({ kind: "absent", reason: "no hook command can run at this head" }),
+    };
+  const file = ctx.find(serverPath);
+  if (!file)
+    return { env, ready: Promise.resolve({ kind: "absent", reason: `no ${serverPath} at this head` }) };
+  const ready = (async (): Promise<GatewayServerState> => {
+    const port = await freePort();
+    const url = `ws://127.0.0.1:${port}`;
+    env[`${prefix}_GATEWAY_URL`] = url;
+    // The state dir is the private HOME's (the child's own, removed with it); a private config in the
+    // child's TMPDIR loads no plugins. Set in the child's environment, as the repo's harness does.
+    const stateDir = join(ctx.tmpDir, "gateway-config");
+    mkdirSync(stateDir, { recursive: true });
+    const configPath = join(stateDir, `${prefix.toLowerCase()}.json`);
+    writeFileSync(configPath, `${JSON.stringify({ plugins: { enabled: false } })}\n`);
+    process.env[`${prefix}_CONFIG_PATH`] ??= configPath;
+    for (const skip of skips) process.env[`${prefix}_SKIP_${skip}`] = "1";
+    const started = performance.now();
+    const loaded = await capture(() => ctx.load("b", file));
+    if (!loaded.ok) return { kind: "failed", reason: `${serverPath} failed to load: ${loaded.error}` };
+    const start = exportedFunction(loaded.value as Instance, "startGatewayServer");
+    if (!start) return { kind: "failed", reason: `${serverPath} has no startGatewayServer export` };
+    const call = capture(() =>
+      (start as unknown as (port: number, options: unknown) => unknown)(port, {
+        auth: { mode: "token", token },
+        bind: "loopback",
+        controlUiEnabled: false,
+      }),
+    );
+    // Stopped at teardown, also when it finishes starting after the scenario gave up on it.
+    ctx.onTeardown(async () => {
+      const result = await within(call, closeTimeoutMs);
+      const server = result?.ok ? (result.value as Closable | undefined) : undefined;
+      if (typeof server?.close === "function")
+        await within(
+          capture(() => server.close?.()),
+          closeTimeoutMs,
+        );
+    });
+    const result = await within(call, startTimeoutMs);
+    if (!result) return { kind: "failed", reason: `did not start within ${startTimeoutMs / 1000} s` };
+    if (!result.ok) return { kind: "failed", reason: `startGatewayServer threw: ${result.error}` };
+    return { kind: "running", url, startMs: performance.now() - started };
+  })().catch((error: unknown) => ({
+    kind: "failed" as const,
+    reason: error instanceof Error ? error.message : String(error),
+  }));
+  return { env, ready };
+}
