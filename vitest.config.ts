@@ -12,8 +12,10 @@ export default defineConfig({
         test: { name: "e2e", include: ["test/**/*.e2e.test.ts"] },
       },
     ],
-    reporters: ["default", "./test/reporters/summary-line.ts"],
+    // The closing `tests: ...` line stays last: CI parses it.
+    reporters: ["default", "./test/reporters/slowest-files.ts", "./test/reporters/summary-line.ts"],
     globalSetup: ["./test/setup/private-cache.ts"],
+    setupFiles: ["./test/setup/file-cpu.ts"],
     // vi.stubEnv (the secrets tests) is undone after each test.
     unstubEnvs: true,
     testTimeout: 60_000,
