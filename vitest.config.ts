@@ -14,7 +14,7 @@ export default defineConfig({
     ],
     // The closing `tests: ...` line stays last: CI parses it.
     reporters: ["default", "./test/reporters/slowest-files.ts", "./test/reporters/summary-line.ts"],
-    globalSetup: ["./test/setup/private-cache.ts"],
+    globalSetup: ["./test/setup/private-cache.ts", "./test/setup/fixture-cache.ts"],
     setupFiles: ["./test/setup/file-cpu.ts"],
     // vi.stubEnv (the secrets tests) is undone after each test.
     unstubEnvs: true,

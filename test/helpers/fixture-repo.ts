@@ -7,10 +7,15 @@ import {
   type FixtureRepo,
   type FixtureRepoOptions,
 } from "../../fixtures/build-fixture-repo.ts";
+import { cachedFixture } from "./fixture-cache.ts";
 
-/** A fixture repo that deletes itself when the test finishes. */
+/** A fixture repo (a copy of the run's pristine one for these options) that deletes itself when the test finishes. */
 export function fixtureRepo(options: FixtureRepoOptions = {}): FixtureRepo {
-  const repo = createFixtureRepo(options);
+  const { parent, ...rest } = options;
+  const { repo } = cachedFixture(["repo", rest], parent, (dir) => ({
+    repo: createFixtureRepo({ ...rest, parent: dir }),
+    data: null,
+  }));
   onTestFinished(() => repo.remove());
   return repo;
 }
