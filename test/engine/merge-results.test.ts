@@ -2,14 +2,14 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { mergeResults } from "../../src/engine/merge-results.ts";
 import { runProof } from "../../src/engine/run-proof.ts";
-import { fixtureRepo, tempDir } from "../helpers/fixture-repo.ts";
+import { type Cleanup, fixtureRepo, tempDir } from "../helpers/fixture-repo.ts";
 
-async function shardResults(count: number, proof?: string[]) {
-  const repo = fixtureRepo();
-  const dir = tempDir();
+async function shardResults(count: number, proof?: string[], cleanup?: Cleanup) {
+  const repo = fixtureRepo({}, cleanup);
+  const dir = tempDir(undefined, cleanup);
   const files: string[] = [];
   for (let index = 1; index <= count; index++) {
     const result = await runProof({ repo: repo.root, proof, tests: { shardIndex: { index, count } } });
@@ -20,9 +20,20 @@ async function shardResults(count: number, proof?: string[]) {
   return { repo, dir, files };
 }
 
+/** The default proof's two shard results, which the tests below only read: run once for the file. */
+const afterFile: (() => void)[] = [];
+afterAll(() => {
+  for (const remove of afterFile) remove();
+});
+let twoShards: ReturnType<typeof shardResults> | undefined;
+function sharedTwoShards(): ReturnType<typeof shardResults> {
+  twoShards ??= shardResults(2, undefined, (remove) => afterFile.push(remove));
+  return twoShards;
+}
+
 describe("mergeResults", () => {
   it("sums the shards of every machine into one holding result", async () => {
-    const { repo, files } = await shardResults(2);
+    const { repo, files } = await sharedTwoShards();
     const merged = await mergeResults(files);
     expect(merged).toMatchObject({
       verdict: "holds",
@@ -52,7 +63,7 @@ describe("mergeResults", () => {
   });
 
   it("never passes with a shard missing", async () => {
-    const { files } = await shardResults(2);
+    const { files } = await sharedTwoShards();
     const merged = await mergeResults([files[0] as string]);
     expect(merged.verdict).toBe("cannot-test");
     expect(merged.reasons).toContain("tests: shard 2/2 has no result");

@@ -7,18 +7,29 @@ import {
   type FixtureRepo,
   type FixtureRepoOptions,
 } from "../../fixtures/build-fixture-repo.ts";
+import { cachedFixture } from "./fixture-cache.ts";
 
-/** A fixture repo that deletes itself when the test finishes. */
-export function fixtureRepo(options: FixtureRepoOptions = {}): FixtureRepo {
-  const repo = createFixtureRepo(options);
-  onTestFinished(() => repo.remove());
+/** When a test's temp dir or repo goes: by default when the test finishes. */
+export type Cleanup = (remove: () => void) => void;
+
+/** A fixture repo (a copy of the run's pristine one for these options) that deletes itself when the test finishes. */
+export function fixtureRepo(
+  options: FixtureRepoOptions = {},
+  cleanup: Cleanup = onTestFinished,
+): FixtureRepo {
+  const { parent, ...rest } = options;
+  const { repo } = cachedFixture(["repo", rest], parent, (dir) => ({
+    repo: createFixtureRepo({ ...rest, parent: dir }),
+    data: null,
+  }));
+  cleanup(() => repo.remove());
   return repo;
 }
 
 /** A temp dir that deletes itself when the test finishes. */
-export function tempDir(prefix = "relay-proof-test-"): string {
+export function tempDir(prefix = "relay-proof-test-", cleanup: Cleanup = onTestFinished): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  cleanup(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 
