@@ -60,7 +60,7 @@ describe("relay-proof run --receipt and verify (end to end)", () => {
       "verdict=verified",
     ]);
     expect(lines[6]).toMatch(
-      /proof lines reproduced in place .* verdict holds; not compared, named in varies: cli$/,
+      /proof lines reproduced in place .* verdict holds; not compared, named in varies: cli, gateway-server$/,
     );
 
     // An edited proof line in the result: the digest and the line that names it.
