@@ -5,8 +5,9 @@
 // blocked with the stale error, the replacement's reaches the relay and answers.
 import type { CheckOutcome, ScenarioContext } from "../../src/scenario/definition.ts";
 import { capture, exportedFunction, type Fn, type Instance, within } from "./capture.ts";
+import { historyHas } from "./census/invocation-history.ts";
 import { absent, staleError } from "./outcomes.ts";
-import { freshId, sessionId } from "./payloads.ts";
+import { freshId, relayEvents, sessionId } from "./payloads.ts";
 import type { Registered, Relay } from "./relay.ts";
 
 const bridgePath = "extensions/codex/src/app-server/approval-bridge.ts";
@@ -39,7 +40,6 @@ export async function openApprovalBridge(ctx: ScenarioContext, relay: Relay): Pr
         ? `${bridgePath} has no ${handlerName} export`
         : `the approval bridge failed to load: ${loaded.error}`;
   }
-  const history = relay.a.fn("hasNativeHookRelayInvocation");
   return {
     absent: why,
     async ask(registered) {
@@ -74,7 +74,7 @@ export async function openApprovalBridge(ctx: ScenarioContext, relay: Relay): Pr
           nativeHookRelay: {
             relayId: registered.relayId,
             generation: registered.generation,
-            allowedEvents: ["pre_tool_use", "post_tool_use", "permission_request", "before_agent_finalize"],
+            allowedEvents: relayEvents,
           },
           // Past the relay's policy nothing else may decide: no plugin approval, no gateway, no model.
           autoApprove: true,
@@ -84,11 +84,8 @@ export async function openApprovalBridge(ctx: ScenarioContext, relay: Relay): Pr
       if (!result) return { kind: "no-answer" };
       if (!result.ok) return { kind: "threw", error: result.error };
       const resolved = events.filter((event) => event.phase === "resolved").at(-1);
-      const invoked = Boolean(
-        await capture(() =>
-          history?.({ relayId: registered.relayId, event: "pre_tool_use", toolUseId: itemId }),
-        ).then((seen) => seen.ok && seen.value === true),
-      );
+      const seen = await capture(() => historyHas(relay.a, registered.relayId, itemId));
+      const invoked = seen.ok && seen.value === true;
       return {
         kind: "resolved",
         status: typeof resolved?.status === "string" ? resolved.status : "none",

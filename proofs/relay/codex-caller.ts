@@ -6,10 +6,10 @@
 // when it cannot load, through the relay module's own export, and the `caller` line says which.
 import type { ScenarioContext } from "../../src/scenario/definition.ts";
 import { capture, exportedFunction, type Fn, type Instance } from "./capture.ts";
+import { relayEvents } from "./payloads.ts";
 import type { Handle, RelayInstance } from "./relay.ts";
 
 export const extensionPath = "extensions/codex/src/app-server/native-hook-relay.ts";
-const events = ["pre_tool_use", "post_tool_use", "permission_request", "before_agent_finalize"];
 const codexEventOf: Record<string, string> = {
   pre_tool_use: "PreToolUse",
   post_tool_use: "PostToolUse",
@@ -59,7 +59,7 @@ async function loadExtension(ctx: ScenarioContext, instance: string): Promise<Ex
     create,
     buildId,
     buildConfig,
-    events: Array.isArray(own) && own.every((e) => typeof e === "string") ? own : events,
+    events: Array.isArray(own) && own.every((e) => typeof e === "string") ? own : relayEvents,
   };
 }
 
@@ -67,7 +67,7 @@ async function loadExtension(ctx: ScenarioContext, instance: string): Promise<Ex
 export function commandsOfConfig(config: unknown): Map<string, string> {
   const commands = new Map<string, string>();
   if (typeof config !== "object" || config === null) return commands;
-  for (const event of events) {
+  for (const event of relayEvents) {
     const groups = (config as Record<string, unknown>)[`hooks.${codexEventOf[event]}`];
     const group = Array.isArray(groups) ? (groups[0] as { hooks?: unknown } | undefined) : undefined;
     const hook = Array.isArray(group?.hooks) ? (group.hooks[0] as { command?: unknown }) : undefined;

@@ -4,22 +4,16 @@
 // can run the command.
 import type { CheckOutcome, ScenarioContext } from "../../src/scenario/definition.ts";
 import { capture } from "./capture.ts";
+import { optionValue } from "./command-line.ts";
 import { absent, cannotDrive } from "./outcomes.ts";
+import { relayEvents } from "./payloads.ts";
 import type { Registered } from "./relay.ts";
-
-const events = ["pre_tool_use", "post_tool_use", "permission_request", "before_agent_finalize"];
-
-/** The value of `--generation` in a shell line (`--generation g`, `--generation=g`, quoted or not). */
-export function generationIn(command: string): string | undefined {
-  const match = /\s--generation(?:=|\s+)('([^']*)'|"([^"]*)"|(\S+))/.exec(command);
-  return match ? (match[2] ?? match[3] ?? match[4]) : undefined;
-}
 
 async function commandsOf(registered: Registered): Promise<{ event: string; command: string }[] | string> {
   const build = registered.handle.commandForEvent;
   if (typeof build !== "function") return "the handle has no commandForEvent";
   const built: { event: string; command: string }[] = [];
-  for (const event of events) {
+  for (const event of relayEvents) {
     const answer = await capture(() => build(event));
     // An event the registration does not allow may refuse a command: that is not a command built.
     if (answer.ok && typeof answer.value === "string") built.push({ event, command: answer.value });
@@ -43,7 +37,7 @@ export async function checkCommandGeneration(
         if (typeof commands === "string") return cannotDrive(commands);
         for (const { event, command } of commands) {
           count += 1;
-          const named = generationIn(command);
+          const named = optionValue(command, "--generation");
           const run = `run ${index + 1}`;
           if (named === undefined)
             return {

@@ -5,7 +5,7 @@ import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import type { Socket } from "node:net";
 import type { CheckOutcome, ScenarioContext } from "../../src/scenario/definition.ts";
 import { capture } from "./capture.ts";
-import { generationIn } from "./command-generation.ts";
+import { optionValue, withoutOption } from "./command-line.ts";
 import { describeGatewayServer, type GatewayServer, type GatewayServerState } from "./gateway-server.ts";
 import { staleError } from "./outcomes.ts";
 import type { Handle } from "./relay.ts";
@@ -119,7 +119,8 @@ export function hookCommands(ctx: ScenarioContext, payload: string, gateway?: Ga
     const command = options.rewrite ? options.rewrite(built.value) : built.value;
     // A command without a generation may go to a gateway (pre-bridge heads, legacy commands): it runs
     // once the head's gateway server listens (or could not start), with its URL and token.
-    const gatewayState = gateway && generationIn(command) === undefined ? await gateway.ready : undefined;
+    const gatewayState =
+      gateway && optionValue(command, "--generation") === undefined ? await gateway.ready : undefined;
     const self = { overlapped: inFlight.size > 0 };
     for (const other of inFlight) other.overlapped = true;
     inFlight.add(self);
@@ -159,7 +160,7 @@ export function hookCommands(ctx: ScenarioContext, payload: string, gateway?: Ga
 
 /** Drop `--generation <g>` from a command line: a command written before generations existed. */
 export function withoutGeneration(command: string): string {
-  return command.replace(/\s--generation(?:=|\s+)(?:'[^']*'|"[^"]*"|\S+)/, "");
+  return withoutOption(command, "--generation");
 }
 
 function ranOf(answer: RanCommand): Pick<CheckOutcome, "ran" | "detail"> {

@@ -1,6 +1,8 @@
 // The Codex hook payloads a proof sends, and reading the decisions the relay answers with.
 
 export const provider = "codex";
+/** The relay's events, in the order hooks meet them. */
+export const relayEvents = ["pre_tool_use", "post_tool_use", "permission_request", "before_agent_finalize"];
 export const sessionId = "relay-proof-session";
 
 let counter = 0;

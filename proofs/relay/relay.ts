@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { ScenarioContext } from "../../src/scenario/definition.ts";
 import { capture, exportedFunction, type Fn, type Instance, within } from "./capture.ts";
 import { openCodexCaller } from "./codex-caller.ts";
+import { optionValue } from "./command-line.ts";
 import { provider, sessionId } from "./payloads.ts";
 
 const clientPath = "src/agents/harness/native-hook-relay-client.ts";
@@ -270,8 +271,7 @@ export function invokeParams(
 async function stateDbOf(handle: Handle): Promise<string | undefined> {
   const built = await capture(() => handle.commandForEvent?.("pre_tool_use"));
   if (!built.ok || typeof built.value !== "string") return undefined;
-  const match = /\s--state-db(?:=|\s+)('([^']*)'|"([^"]*)"|(\S+))/.exec(built.value);
-  return match ? (match[2] ?? match[3] ?? match[4]) : undefined;
+  return optionValue(built.value, "--state-db");
 }
 
 /** The bridge's parameters: it always sends the generation it was given (and the CLI's state database). */

@@ -11,7 +11,6 @@ import type { ChangeCoverage } from "../coverage/change-coverage.ts";
 import { type CoverageRun, startCoverage } from "../coverage/collect.ts";
 import { throwIfInterrupted } from "../process/interrupted.ts";
 import { assembleResult, type Provenance } from "../result/assemble-result.ts";
-import { createTimeline } from "../result/timeline.ts";
 import type { ProofResult } from "../result/types.ts";
 import type { LoadedDefinition } from "../scenario/load-definition.ts";
 import {
@@ -36,7 +35,7 @@ async function prepareToolchain(
   target: Target,
   provenance: Provenance,
 ): Promise<Toolchain> {
-  const timeline = provenance.timeline ?? createTimeline(provenance.started);
+  const { timeline } = provenance;
   const node = await timeline.time("node", () =>
     resolveNode({
       engines: target.packageJson?.engines?.node,
@@ -258,32 +257,35 @@ export async function proveTarget(
     : undefined;
   let scenario: ScenarioResult;
   let tests: TestsResult | undefined;
-  const timeline = provenance.timeline;
+  const { timeline } = provenance;
   try {
     throwIfInterrupted(signal, "the scenario child");
-    const scenarioStarted = Date.now();
-    scenario = await scenarioStage(options, run, target, toolchain, coverage);
-    timeline?.add("scenario", scenarioStarted, Date.now() - scenarioStarted);
-    for (const stage of scenario.stages) timeline?.add(stage.stage, stage.startedAt, stage.durationMs);
+    scenario = await timeline.time("scenario", () =>
+      scenarioStage(options, run, target, toolchain, coverage),
+    );
+    for (const stage of scenario.stages) timeline.add(stage.stage, stage.startedAt, stage.durationMs);
     throwIfInterrupted(signal, "the focused tests");
     const proofTests = [...new Set(run.flatMap((proof) => proof.definition.tests))];
     if (options.tests !== false && scenario.cannotTest === undefined) {
       const testsStarted = Date.now();
-      tests = await testsStage(options, proofTests, target, toolchain.node, coverage);
-      timeline?.add("tests", testsStarted, Date.now() - testsStarted);
-      for (const shard of tests.shards)
-        timeline?.add(`shard ${shard.index}/${tests.shardCount}`, testsStarted, shard.durationMs);
+      const ran = await timeline.time("tests", () =>
+        testsStage(options, proofTests, target, toolchain.node, coverage),
+      );
+      // The shards run side by side from the tests' start.
+      for (const shard of ran.shards)
+        timeline.add(`shard ${shard.index}/${ran.shardCount}`, testsStarted, shard.durationMs);
+      tests = ran;
     }
     throwIfInterrupted(signal, "the coverage of the change");
   } catch (error) {
     coverage?.remove();
     throw error;
   }
-  const coverageStarted = Date.now();
   const changeCoverage = coverage
-    ? finishCoverage(coverage, target, toolchain.prepared.scenarioRoot, tests)
+    ? await timeline.time("coverage", async () =>
+        finishCoverage(coverage, target, toolchain.prepared.scenarioRoot, tests),
+      )
     : undefined;
-  if (coverage) timeline?.add("coverage", coverageStarted, Date.now() - coverageStarted);
   return assembleResult({
     ...parts,
     ...toolchain,

@@ -26,8 +26,8 @@ export interface Provenance {
   dependencies?: { mode: "own" | "reused" | "installed"; detail: string };
   /** The checkout whose installed node_modules a --build links in (the user's, unless --ref installed). */
   modulesRoot?: string;
-  /** The run's stages and paths as they were timed (the result's `timeline`). */
-  timeline?: Timeline;
+  /** The run's stages and paths as they are timed (the result's `timeline`). */
+  timeline: Timeline;
 }
 
 /** One proof of the run: its definition, where it was loaded from, and its module (when found). */
@@ -220,7 +220,7 @@ export function assembleResult(parts: ResultParts): ProofResult {
     command: parts.command ?? [],
     startedAt: new Date(provenance.started).toISOString(),
     durationMs: Date.now() - provenance.started,
-    timeline: [...(provenance.timeline?.entries ?? [])].sort((x, y) => x.startMs - y.startMs),
+    timeline: [...provenance.timeline.entries].sort((x, y) => x.startMs - y.startMs),
   };
   if (single) {
     result.claims = claimResults(single.proof.definition.claims, result.scenario.checks);

@@ -9,6 +9,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { capture, sleep } from "../capture.ts";
+import { invokeOutcome } from "../outcomes.ts";
 import { freshId, preToolUse } from "../payloads.ts";
 import type { Registered, RelayInstance } from "../relay.ts";
 import { absent, cannotDrive, no, type Piece, unreachable, yes } from "./piece.ts";
@@ -44,7 +45,7 @@ async function findRecord(instance: RelayInstance, relayId: string): Promise<Rec
 
 /** The port of `registered`'s bridge once its record is written, or undefined. */
 async function portOf(instance: RelayInstance, registered: Registered): Promise<number | undefined> {
-  await capture(() => (registered.handle as { ready?: unknown }).ready);
+  // The registration awaited the handle's `ready` (relay.ts): the record may still be on its way.
   const started = performance.now();
   while (performance.now() - started < recordWaitMs) {
     const record = await findRecord(instance, registered.relayId);
@@ -93,7 +94,7 @@ export const bridgeServers: Piece = {
     const first = registered.generation
       ? await kit.invoke(a, registered, "pre_tool_use", preToolUse())
       : undefined;
-    const coexists = first?.ok === true && (first.value as { exitCode?: unknown } | null)?.exitCode === 0;
+    const coexists = first !== undefined && invokeOutcome(first).status === "pass";
     if (coexists) {
       const now = await portOf(b, replacement);
       if (now === port && (await accepts(port)))

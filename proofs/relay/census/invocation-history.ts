@@ -4,7 +4,7 @@ import type { RelayInstance } from "../relay.ts";
 import { absent, cannotDrive, no, type Piece, unreachable, yes } from "./piece.ts";
 
 /** Whether `instance`'s own view of the history holds the invocation, through either helper. */
-function historyHas(instance: RelayInstance, relayId: string, toolUseId: string): boolean | undefined {
+export function historyHas(instance: RelayInstance, relayId: string, toolUseId: string): boolean | undefined {
   const has = instance.fn("hasNativeHookRelayInvocation");
   if (has) return has({ relayId, event: "pre_tool_use", toolUseId }) === true;
   const list = instance.fn("getNativeHookRelayInvocationsForTests");

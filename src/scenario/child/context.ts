@@ -40,8 +40,15 @@ export function createContext(
   };
   const sendClean = (message: ChildMessage) =>
     send(secrets.length ? (clean(message) as ChildMessage) : message);
-  const stage = (name: string, startedAt: number, durationMs: number) =>
-    sendClean({ type: "stage", proof: proof.id, stage: name, startedAt, durationMs: Math.round(durationMs) });
+  /** Run `work` as a stage of the run's timeline, reported whether it returns or throws. */
+  const time = async <T>(stage: string, work: () => Promise<T>): Promise<T> => {
+    const startedAt = Date.now();
+    try {
+      return await work();
+    } finally {
+      sendClean({ type: "stage", proof: proof.id, stage, startedAt, durationMs: Date.now() - startedAt });
+    }
+  };
   const imported = new Set<string>();
   return {
     repoRoot: config.repoRoot,
@@ -54,25 +61,14 @@ export function createContext(
       // A distinct query string makes the ESM loader create a distinct module instance; the instance
       // hook carries it to every module of the checkout's own that this one imports (instances.ts).
       const url = graphs.urlOf(instance, absolute);
-      const first = !imported.has(url);
+      const load = async () => (await import(url)) as Record<string, unknown>;
+      if (imported.has(url)) return load();
       imported.add(url);
-      const startedAt = Date.now();
-      try {
-        return (await import(url)) as Record<string, unknown>;
-      } finally {
-        // The first import of each file into each instance: what a copy of the graph costs.
-        const file = absolute === proof.modulePath ? "" : ` ${relative(config.repoRoot, absolute)}`;
-        if (first) stage(`import ${instance}${file}`, startedAt, Date.now() - startedAt);
-      }
+      // The first import of each file into each instance: what a copy of the graph costs.
+      const file = absolute === proof.modulePath ? "" : ` ${relative(config.repoRoot, absolute)}`;
+      return time(`import ${instance}${file}`, load);
     },
-    async time(name, work) {
-      const startedAt = Date.now();
-      try {
-        return await work();
-      } finally {
-        stage(name, startedAt, Date.now() - startedAt);
-      }
-    },
+    time,
     modulesOf: (instance) => graphs.modules(instance),
     find(relativePath) {
       const absolute = join(config.repoRoot, relativePath);
@@ -81,36 +77,34 @@ export function createContext(
     info(key, value) {
       sendClean({ type: "info", proof: proof.id, key, value });
     },
-    async check(spec: CheckSpec, run: () => Promise<CheckOutcome>) {
-      sendClean({ type: "check-start", proof: proof.id, key: spec.key });
-      const started = performance.now();
-      const startedAt = Date.now();
-      const timed = () => stage(`check ${spec.key}`, startedAt, performance.now() - started);
-      try {
-        const outcome = await run();
-        sendClean({
-          type: "check",
-          proof: proof.id,
-          ...spec,
-          ...outcome,
-          durationMs: Math.round(performance.now() - started),
-        });
-        timed();
-        return outcome;
-      } catch (error) {
-        if (isCannotTest(error)) throw error;
-        const message = error instanceof Error ? error.message : String(error);
-        sendClean({
-          type: "check",
-          proof: proof.id,
-          ...spec,
-          status: "error",
-          value: `harness-error:${message}`,
-          durationMs: Math.round(performance.now() - started),
-        });
-        return { status: "fail", value: `harness-error:${message}` };
-      }
-    },
+    check: (spec: CheckSpec, run: () => Promise<CheckOutcome>) =>
+      time(`check ${spec.key}`, async () => {
+        sendClean({ type: "check-start", proof: proof.id, key: spec.key });
+        const started = performance.now();
+        try {
+          const outcome = await run();
+          sendClean({
+            type: "check",
+            proof: proof.id,
+            ...spec,
+            ...outcome,
+            durationMs: Math.round(performance.now() - started),
+          });
+          return outcome;
+        } catch (error) {
+          if (isCannotTest(error)) throw error;
+          const message = error instanceof Error ? error.message : String(error);
+          sendClean({
+            type: "check",
+            proof: proof.id,
+            ...spec,
+            status: "error",
+            value: `harness-error:${message}`,
+            durationMs: Math.round(performance.now() - started),
+          });
+          return { status: "fail", value: `harness-error:${message}` };
+        }
+      }),
     cannotTest(reason): never {
       const signal: CannotTestSignal = { [cannotTestBrand]: true, reason };
       throw signal;
