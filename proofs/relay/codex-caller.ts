@@ -7,7 +7,7 @@
 import type { ScenarioContext } from "../../src/scenario/definition.ts";
 import { capture, exportedFunction, type Fn, type Instance } from "./capture.ts";
 import { relayEvents } from "./payloads.ts";
-import type { Handle, RelayInstance } from "./relay.ts";
+import type { Handle, RelayInstance } from "./relay-types.ts";
 
 export const extensionPath = "extensions/codex/src/app-server/native-hook-relay.ts";
 const codexEventOf: Record<string, string> = {

@@ -4,36 +4,18 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ScenarioContext } from "../../src/scenario/definition.ts";
-import { capture, exportedFunction, type Fn, type Instance, within } from "./capture.ts";
+import { capture, exportedFunction, type Instance, within } from "./capture.ts";
 import { openCodexCaller } from "./codex-caller.ts";
 import { optionValue } from "./command-line.ts";
 import { provider, sessionId } from "./payloads.ts";
+import type { Handle, RelayInstance } from "./relay-types.ts";
+
+export type { Handle, RelayInstance } from "./relay-types.ts";
 
 const clientPath = "src/agents/harness/native-hook-relay-client.ts";
 const stateSymbolSuffix = ".nativeHookRelay.state";
 
 export type Shape = "v0" | "v1" | "v2" | "v3";
-
-export interface RelayInstance {
-  name: string;
-  module: Instance;
-  register: Fn;
-  invoke: Fn;
-  /** The out-of-process bridge client (V3: from its own module), if the head has one. */
-  bridge: Fn | undefined;
-  /** An export, or a helper of `testing` (alias `__testing`; V1 has only `__testing`). */
-  fn(name: string): Fn | undefined;
-}
-
-export interface Handle {
-  relayId?: unknown;
-  generation?: unknown;
-  commandForEvent?: (event: string) => unknown;
-  renew?: (ttlMs?: number) => unknown;
-  unregister?: () => unknown;
-  /** The split layout: settles once the registration's bridge is listening and recorded. */
-  ready?: unknown;
-}
 
 const readyTimeoutMs = 10_000;
 const runTtlMs = 10 * 60_000;

@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { type BuildMode, parseBuildMode } from "../checkout/build-mode.ts";
+import { type BuildMode, parseBuildMode } from "../checkout/cli/mode.ts";
 import { relayProofError } from "../errors.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;

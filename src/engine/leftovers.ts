@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { removeDeadBuildParts } from "../checkout/build-cache.ts";
+import { removeDeadBuildParts } from "../checkout/cli/build/cache.ts";
 import { git } from "../checkout/git.ts";
 import { cacheDir } from "../checkout/node-toolchain.ts";
 import { slotOwnerFile, worktreeSlotName } from "../checkout/worktree.ts";

@@ -1,11 +1,11 @@
 // One proof at one checkout, stage by stage: target (module, Node, tsx, CLI) -> scenario -> shards
 // -> coverage -> result. Each stage is a function of its own below; proveTarget only sequences them.
 import { join, relative } from "node:path";
+import { type PreparedCli, prepareCli } from "../checkout/cli/prepare.ts";
 import { loaderCacheDir, tsxCacheName } from "../checkout/loader-cache.ts";
 import { locateModule } from "../checkout/module-path.ts";
 import { type NodeToolchain, resolveNode } from "../checkout/node-toolchain.ts";
 import type { Target } from "../checkout/open-target.ts";
-import { type PreparedCli, prepareCli } from "../checkout/prepare-cli.ts";
 import { resolveTsxLoader, type TsxLoader } from "../checkout/tsx-loader.ts";
 import type { ChangeCoverage } from "../coverage/change-coverage.ts";
 import { type CoverageRun, startCoverage } from "../coverage/collect.ts";

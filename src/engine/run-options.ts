@@ -1,5 +1,5 @@
 // The options of one proof run (`relay-proof run`), shared by run, compare and bisect.
-import type { BuildMode } from "../checkout/build-mode.ts";
+import type { BuildMode } from "../checkout/cli/mode.ts";
 import type { RecordedClosure } from "../scenario/closure-recorder.ts";
 import type { ChildMessage } from "../scenario/messages.ts";
 import type { ShardEvent } from "../shards/run-tests.ts";

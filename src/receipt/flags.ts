@@ -1,6 +1,6 @@
 // The flags that change what a run proves, recorded in the receipt so `verify --rerun` runs the same
 // proof the same way. Progress, output and parallelism flags are left out: they change no line.
-import type { BuildMode } from "../checkout/build-mode.ts";
+import type { BuildMode } from "../checkout/cli/mode.ts";
 import type { RunProofOptions, TestsOptions } from "../engine/run-options.ts";
 import type { ProofResult } from "../result/types.ts";
 

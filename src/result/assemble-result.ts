@@ -2,9 +2,9 @@
 // with the verdict decided and every value that came from target code redacted.
 import { release as osRelease, type as osType } from "node:os";
 import { relative } from "node:path";
+import type { PreparedCli } from "../checkout/cli/prepare.ts";
 import type { NodeToolchain } from "../checkout/node-toolchain.ts";
 import type { Target } from "../checkout/open-target.ts";
-import type { PreparedCli } from "../checkout/prepare-cli.ts";
 import type { TsxLoader } from "../checkout/tsx-loader.ts";
 import type { ChangeCoverage } from "../coverage/change-coverage.ts";
 import type { ProofDefinition } from "../scenario/definition.ts";

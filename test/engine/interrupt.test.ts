@@ -3,7 +3,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { prepareBuild } from "../../src/checkout/build.ts";
+import { prepareBuild } from "../../src/checkout/cli/build/build.ts";
 import { addWorktree } from "../../src/checkout/worktree.ts";
 import { runProof } from "../../src/engine/run-proof.ts";
 import { runTests } from "../../src/shards/run-tests.ts";

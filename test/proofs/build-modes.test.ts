@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { buildsDir } from "../../src/checkout/build-cache.ts";
+import { buildsDir } from "../../src/checkout/cli/build/cache.ts";
 import { checkoutLoaderCaches } from "../../src/checkout/loader-cache.ts";
 import { runProof } from "../../src/engine/run-proof.ts";
 import { renderMarkdown } from "../../src/reports/markdown.ts";

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { buildsDir } from "../../src/checkout/build-cache.ts";
+import { buildsDir } from "../../src/checkout/cli/build/cache.ts";
 import { compareRefs } from "../../src/engine/compare.ts";
 import { runProof } from "../../src/engine/run-proof.ts";
 import { fixtureRepo, tempDir } from "../helpers/fixture-repo.ts";

@@ -1,5 +1,5 @@
 // The options of one bisect (`relay-proof bisect`), shared by its stages.
-import type { BuildMode } from "../../checkout/build-mode.ts";
+import type { BuildMode } from "../../checkout/cli/mode.ts";
 
 /** `kary`: N commits per round on N workers (default); `binary`: `git bisect run`, one at a time. */
 export type BisectStrategy = "kary" | "binary";

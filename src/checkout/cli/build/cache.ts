@@ -3,10 +3,11 @@
 // recently used out first. See docs/hook-command.md.
 import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { lockOwner } from "../process/file-lock.ts";
-import type { BuildKind, BuildStep } from "./build.ts";
-import { linkInstalledModules } from "./dependencies.ts";
-import { cacheDir } from "./node-toolchain.ts";
+import { lockOwner } from "../../../process/file-lock.ts";
+import { linkInstalledModules } from "../../dependencies.ts";
+import { cacheDir } from "../../node-toolchain.ts";
+import { buildLabel } from "./plan.ts";
+import type { BuildKind, BuildOptions, BuildPlan, BuildResult, BuildStep } from "./types.ts";
 
 export interface BuildMeta {
   tree: string;
@@ -153,4 +154,40 @@ export function sweepBuilds(keep: string, maxBytes = buildCacheMaxBytes()): stri
     removed.push(entry.name);
   }
   return removed;
+}
+
+/** The cached build of `key`, when its entry is complete (meta.json is written last, by a rename). */
+function cachedBuild(
+  options: BuildOptions,
+  tree: string,
+  key: string,
+  started: number,
+): BuildResult | undefined {
+  const entry = join(buildsDir(), key);
+  const checkout = join(entry, "checkout");
+  const cachedMeta = readMeta(entry);
+  if (!cachedMeta || !existsSync(checkout)) return undefined;
+  relink(options.modulesRoot, checkout);
+  writeMeta(entry, { ...cachedMeta, lastUsedAt: new Date().toISOString() });
+  const kind = cachedMeta.kind ?? "full";
+  const detail = `cached build of tree ${tree.slice(0, 12)}, built in ${(cachedMeta.durationMs / 1000).toFixed(1)} s (${buildLabel(kind, cachedMeta.note)})`;
+  options.onProgress?.(`--build: ${detail}`);
+  return {
+    ok: true,
+    tree,
+    kind,
+    note: cachedMeta.note,
+    checkout,
+    cached: true,
+    steps: cachedMeta.steps,
+    durationMs: Date.now() - started,
+    detail,
+  };
+}
+
+/** A cached build that serves `plan`: its own kind, or for `dev` a full build of the tree (a superset). */
+export function cachedFor(options: BuildOptions, tree: string, plan: BuildPlan, started: number) {
+  const full = cachedBuild(options, tree, buildKey(tree, "full"), started);
+  if (full || plan.kind === "full") return full;
+  return cachedBuild(options, tree, buildKey(tree, plan.kind), started);
 }

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
-import type { CliInfo } from "../scenario/definition.ts";
+import type { CliInfo } from "../../scenario/definition.ts";
 
 /** What relay-proof knows about the CLI a hook command will run, before any command runs. */
 export interface CliEntry extends CliInfo {

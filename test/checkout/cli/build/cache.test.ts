@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { prepareBuild } from "../../src/checkout/build.ts";
+import { prepareBuild } from "../../../../src/checkout/cli/build/build.ts";
 import {
   buildCacheMaxBytes,
   buildLockPath,
@@ -10,8 +10,8 @@ import {
   removeDeadBuildParts,
   sweepBuilds,
   writeMeta,
-} from "../../src/checkout/build-cache.ts";
-import { fixtureRepo, tempDir } from "../helpers/fixture-repo.ts";
+} from "../../../../src/checkout/cli/build/cache.ts";
+import { fixtureRepo, tempDir } from "../../../helpers/fixture-repo.ts";
 
 function entry(tree: string, sizeBytes: number, lastUsedAt: string): void {
   const dir = join(buildsDir(), tree);
