@@ -11,6 +11,7 @@ import { censusKeys, runCensus } from "./relay/census/census.ts";
 import { checkCommandGeneration } from "./relay/command-generation.ts";
 import { openGateway } from "./relay/gateway.ts";
 import { describeGatewayServer, startGatewayServer } from "./relay/gateway-server.ts";
+import { keepHeadFilesPrivate } from "./relay/head-files.ts";
 import { hookCommands } from "./relay/hook-command.ts";
 import { checkOneRegistry } from "./relay/one-registry.ts";
 import { preToolUse } from "./relay/payloads.ts";
@@ -22,6 +23,8 @@ const modulePath = "src/agents/harness/native-hook-relay.ts";
 const paths = (key: string) => [key, `${key}.bridge`, `${key}.command`, `${key}.gateway`];
 
 async function scenario(ctx: ScenarioContext): Promise<void> {
+  // Before the head's code loads: its config and logs stay in this run's private dirs.
+  const headConfig = keepHeadFilesPrivate(ctx);
   const { relay, first, shape, runs } = await openWithFirstRegistration(ctx);
   ctx.info("api", shape);
   ctx.info("caller", runs.caller());
@@ -33,7 +36,7 @@ async function scenario(ctx: ScenarioContext): Promise<void> {
   );
 
   // The head's own gateway server starts meanwhile; only the commands a gateway may answer wait for it.
-  const gatewayServer = startGatewayServer(ctx, relay.brands());
+  const gatewayServer = startGatewayServer(ctx, headConfig);
   const commands = hookCommands(ctx, JSON.stringify(preToolUse()), gatewayServer);
   const phasePaths = { relay, gateway: await openGateway(ctx), commands };
   const approvals = installApprovals(ctx, relay);

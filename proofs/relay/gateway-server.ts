@@ -6,19 +6,12 @@
 // head routes to a gateway reaches `nativeHook.invoke` for real. Stopped at teardown; a killed child
 // takes its port with it, and the state dir lives in the child's private TMPDIR.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { join } from "node:path";
 import type { ScenarioContext } from "../../src/scenario/definition.ts";
 import { capture, exportedFunction, type Instance, within } from "./capture.ts";
+import type { HeadConfig } from "./head-files.ts";
 
 const serverPath = "src/gateway/server.ts";
-/** Where heads read the gateway client's URL and token variables. */
-const clientSources = [
-  "src/gateway/call.ts",
-  "src/gateway/credentials.ts",
-  "src/cli/native-hook-relay-cli.ts",
-];
 const startTimeoutMs = 120_000;
 const closeTimeoutMs = 5_000;
 /** The switches the repo's own gateway test harness sets: nothing but the gateway starts. */
@@ -34,18 +27,6 @@ export interface GatewayServer {
   ready: Promise<GatewayServerState>;
   /** The variables a hook command gets: the server's URL and token, under the head's own names. */
   env: Record<string, string>;
-}
-
-/** The env prefix of the head's gateway client (`DAISYCLAW` of `DAISYCLAW_GATEWAY_TOKEN`), from its source. */
-export function envPrefix(ctx: ScenarioContext, brands: readonly string[]): string {
-  for (const path of clientSources) {
-    const file = ctx.find(path);
-    if (!file) continue;
-    const source = readFileSync(file, "utf8");
-    const match = /\b([A-Z][A-Z0-9]*)_GATEWAY_TOKEN\b/.exec(source);
-    if (match?.[1]) return match[1];
-  }
-  return (brands[0] ?? "openclaw").toUpperCase().replace(/[^A-Z0-9]+/g, "_");
 }
 
 /** `running(loopback, token, <ms> to start)`, or why not. */
@@ -69,8 +50,8 @@ function freePort(): Promise<number> {
 type Closable = { close?: (...args: unknown[]) => unknown };
 
 /** Start the head's gateway server from instance B; never throws (a failure is a state). */
-export function startGatewayServer(ctx: ScenarioContext, brands: readonly string[]): GatewayServer {
-  const prefix = envPrefix(ctx, brands);
+export function startGatewayServer(ctx: ScenarioContext, config: HeadConfig): GatewayServer {
+  const { prefix } = config;
   const token = randomBytes(24).toString("base64url");
   ctx.redact(token);
   const env: Record<string, string> = { [`${prefix}_GATEWAY_TOKEN`]: token };
@@ -87,13 +68,9 @@ export function startGatewayServer(ctx: ScenarioContext, brands: readonly string
     const port = await freePort();
     const url = `ws://127.0.0.1:${port}`;
     env[`${prefix}_GATEWAY_URL`] = url;
-    // The state dir is the private HOME's (the child's own, removed with it); a private config in the
-    // child's TMPDIR loads no plugins. Set in the child's environment, as the repo's harness does.
-    const stateDir = join(ctx.tmpDir, "gateway-config");
-    mkdirSync(stateDir, { recursive: true });
-    const configPath = join(stateDir, `${prefix.toLowerCase()}.json`);
-    writeFileSync(configPath, `${JSON.stringify({ plugins: { enabled: false } })}\n`);
-    process.env[`${prefix}_CONFIG_PATH`] ??= configPath;
+    // The state dir is the private HOME's (the child's own, removed with it); the private config
+    // (head-files.ts) loads no plugins. Set in the child's environment, as the repo's harness does.
+    config.merge({ plugins: { enabled: false } });
     for (const skip of skips) process.env[`${prefix}_SKIP_${skip}`] = "1";
     const started = performance.now();
     const loaded = await capture(() => ctx.load("b", file));

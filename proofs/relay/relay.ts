@@ -1,12 +1,11 @@
 // The relay module as a proof meets it: two module instances (A and B) of the checkout's own module,
 // their exports whatever the head's shape (V0-V3 in shared/docs/target.md), and registrations that
 // unregister themselves at teardown. Never hard-codes the brand.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { ScenarioContext } from "../../src/scenario/definition.ts";
 import { capture, exportedFunction, type Instance, within } from "./capture.ts";
 import { openCodexCaller } from "./codex-caller.ts";
 import { optionValue } from "./command-line.ts";
+import { packageNames } from "./head-files.ts";
 import { provider, sessionId } from "./payloads.ts";
 import type { Handle, RelayInstance } from "./relay-types.ts";
 
@@ -80,19 +79,6 @@ async function instance(ctx: ScenarioContext, name: string, clientFile: string |
 }
 
 /** The package's own names: its `bin` names and its name, lower-cased, as brand fallbacks. */
-function packageNames(root: string): string[] {
-  try {
-    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
-      name?: string;
-      bin?: Record<string, string> | string;
-    };
-    const bins = typeof pkg.bin === "object" && pkg.bin ? Object.keys(pkg.bin) : [];
-    return [...bins, pkg.name ?? ""].filter(Boolean);
-  } catch {
-    return [];
-  }
-}
-
 function stateSymbols(): symbol[] {
   return Object.getOwnPropertySymbols(globalThis).filter((symbol) =>
     (symbol.description ?? "").endsWith(stateSymbolSuffix),
