@@ -21,6 +21,7 @@ import {
   type ScenarioResult,
 } from "../scenario/run-scenario.ts";
 import { runTests, type TestsResult } from "../shards/run-tests.ts";
+import { startEarly } from "./early-tests.ts";
 import { defaultTestsTimeoutMs, defaultTimeoutMs, type RunProofOptions } from "./run-options.ts";
 
 /** What the scenario runs with: the target's Node and tsx, and the CLI its hook commands reach. */
@@ -258,6 +259,27 @@ export async function proveTarget(
   let scenario: ScenarioResult;
   let tests: TestsResult | undefined;
   const { timeline } = provenance;
+  const proofTests = [...new Set(run.flatMap((proof) => proof.definition.tests))];
+  // The focused tests start beside the scenario (early-tests.ts); they count once it gives a verdict.
+  const early =
+    options.tests !== false
+      ? startEarly((hooks) => {
+          const testsStarted = Date.now();
+          return timeline.time("tests", async () => {
+            const ran = await testsStage(
+              { ...options, ...hooks },
+              proofTests,
+              target,
+              toolchain.node,
+              coverage,
+            );
+            // The shards run side by side from the tests' start.
+            for (const shard of ran.shards)
+              timeline.add(`shard ${shard.index}/${ran.shardCount}`, testsStarted, shard.durationMs);
+            return ran;
+          });
+        }, options)
+      : undefined;
   try {
     throwIfInterrupted(signal, "the scenario child");
     scenario = await timeline.time("scenario", () =>
@@ -265,19 +287,11 @@ export async function proveTarget(
     );
     for (const stage of scenario.stages) timeline.add(stage.stage, stage.startedAt, stage.durationMs);
     throwIfInterrupted(signal, "the focused tests");
-    const proofTests = [...new Set(run.flatMap((proof) => proof.definition.tests))];
-    if (options.tests !== false && scenario.cannotTest === undefined) {
-      const testsStarted = Date.now();
-      const ran = await timeline.time("tests", () =>
-        testsStage(options, proofTests, target, toolchain.node, coverage),
-      );
-      // The shards run side by side from the tests' start.
-      for (const shard of ran.shards)
-        timeline.add(`shard ${shard.index}/${ran.shardCount}`, testsStarted, shard.durationMs);
-      tests = ran;
-    }
+    if (early && scenario.cannotTest === undefined) tests = await early.keep();
+    else await early?.drop();
     throwIfInterrupted(signal, "the coverage of the change");
   } catch (error) {
+    await early?.drop();
     coverage?.remove();
     throw error;
   }
