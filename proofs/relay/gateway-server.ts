@@ -6,13 +6,18 @@
 // head routes to a gateway reaches `nativeHook.invoke` for real. Stopped at teardown; a killed child
 // takes its port with it, and the state dir lives in the child's private TMPDIR.
 import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
 import { createServer } from "node:net";
+import { join } from "node:path";
 import type { ScenarioContext } from "../../src/scenario/definition.ts";
 import { capture, exportedFunction, type Instance, within } from "./capture.ts";
 import type { HeadConfig } from "./head-files.ts";
+import { provider, relayEvents } from "./payloads.ts";
 
 const serverPath = "src/gateway/server.ts";
 const startTimeoutMs = 120_000;
+const clientPath = "src/gateway/call.ts";
+const firstAnswerTimeoutMs = 120_000;
 const closeTimeoutMs = 5_000;
 /** The switches the repo's own gateway test harness sets: nothing but the gateway starts. */
 const skips = ["CHANNELS", "PROVIDERS", "GMAIL_WATCHER", "CRON", "BROWSER_CONTROL_SERVER", "CANVAS_HOST"];
@@ -64,14 +69,21 @@ export function startGatewayServer(ctx: ScenarioContext, config: HeadConfig): Ga
   const file = ctx.find(serverPath);
   if (!file)
     return { env, ready: Promise.resolve({ kind: "absent", reason: `no ${serverPath} at this head` }) };
+  // The state dir is the private HOME's (the child's own, removed with it); the private config
+  // (head-files.ts) loads no plugins, and no bundled plugin loads from the head's extensions/ (an
+  // older head installs a bundled provider's runtime deps with npm as its gateway starts, minutes
+  // on a fresh machine, into the build's checkout). Set in the child's environment before any hook
+  // command starts, so every command sees the same, as the repo's gateway harness sets them.
+  config.merge({ plugins: { enabled: false } });
+  for (const skip of skips) process.env[`${prefix}_SKIP_${skip}`] = "1";
+  process.env[`${prefix}_DISABLE_BUNDLED_PLUGINS`] = "1";
+  const noBundledPlugins = join(ctx.tmpDir, "no-bundled-plugins");
+  mkdirSync(noBundledPlugins, { recursive: true });
+  process.env[`${prefix}_BUNDLED_PLUGINS_DIR`] = noBundledPlugins;
   const ready = (async (): Promise<GatewayServerState> => {
     const port = await freePort();
     const url = `ws://127.0.0.1:${port}`;
     env[`${prefix}_GATEWAY_URL`] = url;
-    // The state dir is the private HOME's (the child's own, removed with it); the private config
-    // (head-files.ts) loads no plugins. Set in the child's environment, as the repo's harness does.
-    config.merge({ plugins: { enabled: false } });
-    for (const skip of skips) process.env[`${prefix}_SKIP_${skip}`] = "1";
     const started = performance.now();
     const loaded = await capture(() => ctx.load("b", file));
     if (!loaded.ok) return { kind: "failed", reason: `${serverPath} failed to load: ${loaded.error}` };
@@ -97,10 +109,45 @@ export function startGatewayServer(ctx: ScenarioContext, config: HeadConfig): Ga
     const result = await within(call, startTimeoutMs);
     if (!result) return { kind: "failed", reason: `did not start within ${startTimeoutMs / 1000} s` };
     if (!result.ok) return { kind: "failed", reason: `startGatewayServer threw: ${result.error}` };
+    await firstAnswer(ctx, url, token);
     return { kind: "running", url, startMs: performance.now() - started };
   })().catch((error: unknown) => ({
     kind: "failed" as const,
     reason: error instanceof Error ? error.message : String(error),
   }));
   return { env, ready };
+}
+
+/**
+ * A gateway loads its method handlers on the first call: from source on a loaded 2-core machine the
+ * first `nativeHook.invoke` took 14 s (KovaLab before the direct bridge), past the 5 s a head's hook
+ * command gives its gateway call, so that command timed out on a gateway that was only cold (a
+ * running gateway in production has long been warm). One call through the head's own gateway client
+ * (from B, an unknown relay id: `native hook relay not found`, no relay state touched) before any
+ * command is sent; best effort, and counted in the gateway's start time.
+ */
+async function firstAnswer(ctx: ScenarioContext, url: string, token: string): Promise<void> {
+  const file = ctx.find(clientPath);
+  if (!file) return;
+  const loaded = await capture(() => ctx.load("b", file));
+  const call = loaded.ok ? exportedFunction(loaded.value as Instance, "callGateway") : undefined;
+  if (!call) return;
+  await within(
+    capture(() =>
+      call({
+        url,
+        token,
+        method: "nativeHook.invoke",
+        params: {
+          provider,
+          relayId: "relay-proof-gateway-first-call",
+          event: relayEvents[0],
+          rawPayload: {},
+        },
+        timeoutMs: firstAnswerTimeoutMs,
+        scopes: ["operator.admin"],
+      }),
+    ),
+    firstAnswerTimeoutMs + closeTimeoutMs,
+  );
 }

@@ -67,9 +67,10 @@ async function prepareToolchain(
       signal: options.signal,
     }),
   );
-  // The build's steps ran one after another inside the cli stage (a cached build ran none).
+  // The build's steps ran one after another inside the cli stage; a cached build ran none (its
+  // entry remembers the steps of the run that built it, which are not this run's time).
   let stepStarted = cliStarted;
-  for (const step of prepared.build?.steps ?? []) {
+  for (const step of prepared.build?.cached ? [] : (prepared.build?.steps ?? [])) {
     const script = step.command.find((arg) => /\.(m?js|ts)$/.test(arg)) ?? step.command.join(" ");
     timeline.add(`build ${script}`, stepStarted, step.durationMs);
     stepStarted += step.durationMs;

@@ -77,7 +77,7 @@ describe("a run's focused tests beside its scenario", () => {
     const result = await runProof({ repo: repo.root, onProgress: (message) => progress.push(message) });
     expect(result.verdict).toBe("holds");
     expect(result.tests?.shards.length).toBeGreaterThan(0);
-    const stage = (name: string) => result.timeline.find((entry) => entry.stage === name);
+    const stage = (name: string) => result.timeline?.find((entry) => entry.stage === name);
     const scenario = stage("scenario");
     const tests = stage("tests");
     expect(scenario && tests).toBeTruthy();

@@ -61,9 +61,15 @@ describe("--build-mode", () => {
     expect(existsSync(join(buildsDir(), tree, "checkout", "dist", "entry.d.ts"))).toBe(true);
     expect(renderMarkdown(full)).toContain("hook commands through `fixtureClaw.mjs`: the repo's full build");
 
+    const buildStages = (result: typeof full) =>
+      (result.timeline ?? []).filter((entry) => entry.stage.startsWith("build "));
+    expect(buildStages(full).length).toBeGreaterThan(0);
+
     const dev = await runProof({ repo: repo.root, tests: false, build: true });
     expect(dev.cli).toMatchObject({ mode: "full", build: { kind: "full", cached: true, tree } });
     expect(readdirSync(buildsDir())).toEqual([tree]);
+    // A cached build ran no step in this run: its timeline has none (the entry's steps are another run's).
+    expect(buildStages(dev)).toEqual([]);
   });
 
   it("dev on a head without the switch runs the full build, and says full", async () => {

@@ -64,6 +64,16 @@ describe("the head's gateway server", () => {
     expect(result.verdict).toBe("holds");
   });
 
+  it("is called once before any command, so a gateway that loads its methods on first use answers the commands", async () => {
+    // The first request waits 6 s, past the command's 5 s gateway timeout: only a warmed gateway answers it.
+    const repo = fixtureRepo({ variant: "cold-gateway" });
+    const result = await runProof({ repo: repo.root, tests: false });
+    const ms = Number(running.exec(result.scenario.info["gateway-server"] ?? "")?.[1]);
+    expect(ms).toBeGreaterThanOrEqual(6000);
+    expect(lineOf(result, "legacy-command")).toBe("unavailable(deny, exit 0)");
+    expect(result.verdict).toBe("holds");
+  });
+
   it("never shows its token in a line, even when the head prints it", async () => {
     const repo = fixtureRepo({
       variant: "v2-correct",
