@@ -55,21 +55,20 @@ describe("the head's gateway server", () => {
     expect(result.exitCode).toBe(125);
   });
 
-  it("is waited for by the commands it answers when it starts slowly", async () => {
-    const repo = fixtureRepo({ variant: "slow-gateway" });
+  it.each([
+    // Listens after 3 s: the commands it answers wait for it.
+    ["is waited for by the commands it answers when it starts slowly", "slow-gateway", 3000],
+    // The first request waits 6 s, past the command's 5 s gateway timeout: only a warmed gateway answers.
+    [
+      "is called once before any command, so a gateway that loads its methods on first use answers the commands",
+      "cold-gateway",
+      6000,
+    ],
+  ] as const)("%s", async (_name, variant, atLeastMs) => {
+    const repo = fixtureRepo({ variant });
     const result = await runProof({ repo: repo.root, tests: false });
     const ms = Number(running.exec(result.scenario.info["gateway-server"] ?? "")?.[1]);
-    expect(ms).toBeGreaterThanOrEqual(3000);
-    expect(lineOf(result, "legacy-command")).toBe("unavailable(deny, exit 0)");
-    expect(result.verdict).toBe("holds");
-  });
-
-  it("is called once before any command, so a gateway that loads its methods on first use answers the commands", async () => {
-    // The first request waits 6 s, past the command's 5 s gateway timeout: only a warmed gateway answers it.
-    const repo = fixtureRepo({ variant: "cold-gateway" });
-    const result = await runProof({ repo: repo.root, tests: false });
-    const ms = Number(running.exec(result.scenario.info["gateway-server"] ?? "")?.[1]);
-    expect(ms).toBeGreaterThanOrEqual(6000);
+    expect(ms).toBeGreaterThanOrEqual(atLeastMs);
     expect(lineOf(result, "legacy-command")).toBe("unavailable(deny, exit 0)");
     expect(result.verdict).toBe("holds");
   });
