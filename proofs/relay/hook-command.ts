@@ -188,9 +188,12 @@ function notAnAnswer(answer: RanCommand): CheckOutcome | undefined {
     gatewayUnreachable.test(answer.reason) &&
     !relayError.test(answer.reason)
   ) {
-    // A head whose registrations carry generations has a direct bridge for its commands: one that
-    // went to a gateway lost its generation on the way (PR 86340's third point), not a design.
-    if (answer.generation)
+    // A head whose registrations carry generations has a direct bridge for its commands: one whose
+    // command line lost its generation and went to a gateway is PR 86340's third point undone, not a
+    // design. A command that carries its generation and still went to a gateway (the head's CLI falls
+    // back when no bridge answers) is only gateway trouble when that gateway gave no answer: KovaLab's
+    // HEAD on a loaded machine, `gateway timeout after 5000ms`.
+    if (answer.generation && optionValue(answer.command ?? "", "--generation") === undefined)
       return {
         status: "fail",
         value: `gateway-routed(${answer.reason})`,
