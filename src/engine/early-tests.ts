@@ -1,6 +1,7 @@
 // The focused tests start with the scenario, not after it. The scenario child is mostly one busy
 // core and the shards want every core, so side by side a run ends sooner (a DaisyClaw `run`: the
-// scenario's ~20 s were spent before any shard started). The tests still count only when the scenario
+// scenario's ~20 s were spent before any shard started); one shard fewer starts until the scenario
+// is done, so its own timings meet no more load than the cores carry. The tests count only when it
 // gives a verdict: until then what they say (progress, shard events) is held back, so the output
 // reads as before; when the scenario cannot test, or stops, they are stopped and awaited, nothing
 // left running.
@@ -8,6 +9,8 @@ import type { ShardEvent } from "../shards/run-tests.ts";
 
 export interface EarlyTestsHooks {
   signal: AbortSignal;
+  /** Settles when the scenario is done (keep or drop): until then it keeps a core busy. */
+  coreBusyUntil: Promise<void>;
   onProgress: (message: string) => void;
   onShard: (event: ShardEvent) => void;
 }
@@ -32,6 +35,10 @@ export function startEarly<T>(
   const signal = outer.signal ? AbortSignal.any([outer.signal, stop.signal]) : stop.signal;
   const held: (() => void)[] = [];
   let live = false;
+  let scenarioDone: () => void = () => {};
+  const coreBusyUntil = new Promise<void>((resolve) => {
+    scenarioDone = resolve;
+  });
   const hold =
     <A>(forward: ((value: A) => void) | undefined) =>
     (value: A) => {
@@ -41,6 +48,7 @@ export function startEarly<T>(
     };
   const running = run({
     signal,
+    coreBusyUntil,
     onProgress: hold(outer.onProgress),
     onShard: hold(outer.onShard),
   });
@@ -48,11 +56,13 @@ export function startEarly<T>(
   running.catch(() => {});
   return {
     async keep() {
+      scenarioDone();
       live = true;
       for (const say of held.splice(0)) say();
       return running;
     },
     async drop() {
+      scenarioDone();
       held.length = 0;
       stop.abort();
       await running.catch(() => {});

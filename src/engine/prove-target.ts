@@ -152,7 +152,7 @@ function withUnrunSections(scenario: ScenarioResult, proofs: ProofToRun[]): Scen
 }
 
 async function testsStage(
-  options: RunProofOptions,
+  options: RunProofOptions & { coreBusyUntil?: Promise<unknown> },
   proofTests: readonly string[],
   target: Target,
   node: NodeToolchain,
@@ -175,6 +175,7 @@ async function testsStage(
     signal: options.signal,
     passEnv: options.passEnv,
     coverage: coverage?.tests,
+    coreBusyUntil: options.coreBusyUntil,
   });
 }
 

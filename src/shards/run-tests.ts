@@ -54,6 +54,12 @@ export interface RunTestsOptions {
   passEnv?: readonly string[];
   /** `--coverage`: measure these files with the checkout's own coverage provider. */
   coverage?: ShardCoverage;
+  /**
+   * Another process keeps a core busy until this settles (the scenario child, beside which the tests
+   * start): one shard fewer starts before it, so the scenario's own timings (a head's 5 s gateway
+   * call, a bridge's registration wait) meet no more load than the cores carry.
+   */
+  coreBusyUntil?: Promise<unknown>;
 }
 
 export type ShardEvent =
@@ -73,10 +79,13 @@ async function runAll<T, R>(
   limit: number,
   run: (item: T) => Promise<R>,
   signal: AbortSignal | undefined,
+  coreBusyUntil?: Promise<unknown>,
 ): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async (_, worker) => {
+    // The last worker waits while another process keeps a core busy (never the only one).
+    if (coreBusyUntil && worker > 0 && worker === limit - 1) await coreBusyUntil.catch(() => {});
     // Once interrupted, no new shard starts; the running ones stop on the same signal.
     while (next < items.length && !signal?.aborted) {
       const position = next++;
@@ -214,6 +223,7 @@ async function runTestsIn(options: RunTestsOptions, env: NodeJS.ProcessEnv): Pro
       return shard;
     },
     options.signal,
+    options.coreBusyUntil,
   );
   const sum = (key: "passed" | "failed" | "skipped" | "total") => shards.reduce((n, s) => n + s[key], 0);
   const reasons: string[] = [];

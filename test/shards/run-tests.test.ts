@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runTests } from "../../src/shards/run-tests.ts";
+import { runTests, type ShardEvent } from "../../src/shards/run-tests.ts";
 import { fixtureRepo } from "../helpers/fixture-repo.ts";
 
 const proofTests = [
@@ -31,6 +32,34 @@ describe("runTests", () => {
       "  src/gateway/server-methods/native-hook-relay.test.ts matches projects gateway-client, gateway-methods: runs once, under gateway-client",
     );
   });
+
+  // With one core the shards run one after another anyway.
+  it.skipIf(availableParallelism() < 2)(
+    "starts one shard fewer while another process keeps a core busy, and the rest once it is done",
+    async () => {
+      const repo = fixtureRepo();
+      const events: { type: string; index: number; at: number }[] = [];
+      let scenarioDone: () => void = () => {};
+      const coreBusyUntil = new Promise<void>((resolve) => {
+        scenarioDone = resolve;
+      });
+      // The busy core frees 1.5 s after the first shard started: the second must not start before.
+      let doneAt = Number.POSITIVE_INFINITY;
+      const onShard = (event: ShardEvent) => {
+        events.push({ type: event.type, index: event.index, at: Date.now() });
+        if (event.type === "start" && events.filter((e) => e.type === "start").length === 1)
+          setTimeout(() => {
+            doneAt = Date.now();
+            scenarioDone();
+          }, 1500);
+      };
+      const result = await runTests(options(repo.root, { shards: 2, coreBusyUntil, onShard }));
+      expect(result).toMatchObject({ status: "pass", total: 10, shardCount: 2 });
+      const starts = events.filter((event) => event.type === "start");
+      expect(starts).toHaveLength(2);
+      expect(starts[1]?.at ?? 0).toBeGreaterThanOrEqual(doneAt);
+    },
+  );
 
   it("fails with the test's name and message when a test fails", async () => {
     const repo = fixtureRepo();
