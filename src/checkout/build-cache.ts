@@ -13,6 +13,8 @@ export interface BuildMeta {
   /** Absent in entries written before build kinds: those are full builds. */
   kind?: BuildKind;
   note?: string;
+  /** Built with source maps (--coverage): how many output files have a map beside them. */
+  sourceMaps?: number;
   steps: BuildStep[];
   builtAt: string;
   durationMs: number;
@@ -27,9 +29,12 @@ export function buildsDir(): string {
   return join(cacheDir(), "builds");
 }
 
-/** An entry's name: the tree for a full build (as before build kinds), `<tree>.dev` for a dev build. */
-export function buildKey(tree: string, kind: BuildKind): string {
-  return kind === "full" ? tree : `${tree}.${kind}`;
+/**
+ * An entry's name: the tree for a full build (as before build kinds), `<tree>.dev` for a dev build,
+ * `.maps` after either for a build with source maps beside its output (--coverage).
+ */
+export function buildKey(tree: string, kind: BuildKind, sourceMaps = false): string {
+  return `${kind === "full" ? tree : `${tree}.${kind}`}${sourceMaps ? ".maps" : ""}`;
 }
 
 /** The cap on the build cache: RELAY_PROOF_BUILD_CACHE_MB, default 8 GiB. */
@@ -58,8 +63,8 @@ export function partialPath(key: string): string {
   return join(buildsDir(), `.partial-${key}-${process.pid}-${Date.now()}`);
 }
 
-const partialName = /^\.partial-[0-9a-f]+(?:\.dev)?-(\d+)-\d+$/;
-const lockName = /^\.lock-[0-9a-f]+(?:\.dev)?$/;
+const partialName = /^\.partial-[0-9a-f]+(?:\.dev)?(?:\.maps)?-(\d+)-\d+$/;
+const lockName = /^\.lock-[0-9a-f]+(?:\.dev)?(?:\.maps)?$/;
 
 /**
  * What killed runs left in the cache: partial builds and locks whose owner is gone, entries without

@@ -27,6 +27,7 @@ import { devBuildSwitches } from "./build-mode.ts";
 import { findCliEntry } from "./cli-entry.ts";
 import { linkInstalledModules } from "./dependencies.ts";
 import { contentTree, git } from "./git.ts";
+import { hideSourceMapComments, type SourceMapRequest, sourceMapRequest } from "./source-maps.ts";
 
 /** One step of a build, as run: the command and how long it took. */
 export interface BuildStep {
@@ -55,6 +56,8 @@ export interface BuildResult {
   steps: BuildStep[];
   durationMs: number;
   detail: string;
+  /** Asked for (`--coverage`): how many output files have a map beside them, or why none were asked for. */
+  sourceMaps?: { maps: number } | { why: string };
 }
 
 export interface BuildOptions {
@@ -67,6 +70,8 @@ export interface BuildOptions {
   nodePath: string;
   /** `dev` builds less when the head has the switch for it (else the full build runs); default full. */
   kind?: BuildKind;
+  /** `--coverage`: ask the repo's compiler for source maps beside the bundle (src/checkout/source-maps.ts). */
+  sourceMaps?: boolean;
   passEnv?: readonly string[];
   timeoutMs?: number;
   onProgress?: (message: string) => void;
@@ -81,6 +86,8 @@ export interface BuildPlan {
   env: Record<string, string>;
   kind: BuildKind;
   note: string | undefined;
+  /** Asked for source maps: the compile step's extra arguments, or why there are none. */
+  sourceMaps?: SourceMapRequest;
 }
 
 /**
@@ -90,28 +97,45 @@ export interface BuildPlan {
  * repo's switch that skips type declarations when its tsdown config has one; without it the plan is
  * the full build (and says so by its kind).
  */
-export function detectBuild(root: string, nodePath: string, kind: BuildKind = "full"): BuildPlan {
+export function detectBuild(
+  root: string,
+  nodePath: string,
+  kind: BuildKind = "full",
+  sourceMaps = false,
+): BuildPlan {
+  const maps = sourceMaps ? sourceMapRequest(root) : undefined;
   if (existsSync(join(root, "scripts/tsdown-build.mjs"))) {
     const steps = ["scripts/tsdown-build.mjs", "scripts/runtime-postbuild.mjs", "scripts/build-stamp.mjs"]
       .filter((script) => existsSync(join(root, script)))
-      .map((script) => [nodePath, script]);
+      .map((script) => [
+        nodePath,
+        script,
+        ...(maps && "args" in maps && maps.script === script ? maps.args : []),
+      ]);
     const env = kind === "dev" ? devBuildSwitches(root) : {};
-    if (Object.keys(env).length === 0) return { steps, env: {}, kind: "full", note: undefined };
+    if (Object.keys(env).length === 0)
+      return { steps, env: {}, kind: "full", note: undefined, sourceMaps: maps };
     const set = Object.keys(env)
       .map((name) => `${name}=1`)
       .join(" ");
-    return { steps, env, kind: "dev", note: `${set}, the repo's own switches: no type declarations` };
+    return {
+      steps,
+      env,
+      kind: "dev",
+      note: `${set}, the repo's own switches: no type declarations`,
+      sourceMaps: maps,
+    };
   }
   try {
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
       scripts?: Record<string, string>;
     };
     if (pkg.scripts?.build)
-      return { steps: [["npm", "run", "build"]], env: {}, kind: "full", note: undefined };
+      return { steps: [["npm", "run", "build"]], env: {}, kind: "full", note: undefined, sourceMaps: maps };
   } catch {
     // no package.json: nothing to build
   }
-  return { steps: [], env: {}, kind: "full", note: undefined };
+  return { steps: [], env: {}, kind: "full", note: undefined, sourceMaps: maps };
 }
 
 /** How a build names itself in progress and in the `cli` line: `dev build (...)` or `full build`. */
@@ -145,6 +169,7 @@ function cachedBuild(
   options: BuildOptions,
   tree: string,
   key: string,
+  plan: BuildPlan,
   started: number,
 ): BuildResult | undefined {
   const entry = join(buildsDir(), key);
@@ -154,7 +179,8 @@ function cachedBuild(
   relink(options.modulesRoot, checkout);
   writeMeta(entry, { ...cachedMeta, lastUsedAt: new Date().toISOString() });
   const kind = cachedMeta.kind ?? "full";
-  const detail = `cached build of tree ${tree.slice(0, 12)}, built in ${(cachedMeta.durationMs / 1000).toFixed(1)} s (${buildLabel(kind, cachedMeta.note)})`;
+  const sourceMaps = options.sourceMaps ? mapsOf(cachedMeta.sourceMaps, plan) : undefined;
+  const detail = `cached build of tree ${tree.slice(0, 12)}, built in ${(cachedMeta.durationMs / 1000).toFixed(1)} s (${buildLabel(kind, cachedMeta.note)})${mapsLabel(sourceMaps)}`;
   options.onProgress?.(`--build: ${detail}`);
   return {
     ok: true,
@@ -166,14 +192,40 @@ function cachedBuild(
     steps: cachedMeta.steps,
     durationMs: Date.now() - started,
     detail,
+    sourceMaps,
   };
 }
 
-/** A cached build that serves `plan`: its own kind, or for `dev` a full build of the tree (a superset). */
+/** What a build asked for maps has: the maps its meta counts, or why the plan asked for none. */
+function mapsOf(maps: number | undefined, plan: BuildPlan): BuildResult["sourceMaps"] {
+  if (plan.sourceMaps && "why" in plan.sourceMaps) return { why: plan.sourceMaps.why };
+  return { maps: maps ?? 0 };
+}
+
+/** `, source maps beside 12 files for --coverage` for the build's detail, when they were asked for. */
+function mapsLabel(maps: BuildResult["sourceMaps"]): string {
+  if (!maps) return "";
+  if (!("maps" in maps)) return "";
+  return `, source maps beside ${maps.maps} file${maps.maps === 1 ? "" : "s"} for --coverage`;
+}
+
+/** Does the plan run its compile step with extra arguments for source maps? Then its entry is its own. */
+const withMaps = (plan: BuildPlan) => plan.sourceMaps !== undefined && "args" in plan.sourceMaps;
+
+/**
+ * A cached build that serves `plan`: its own kind, or for `dev` a full build of the tree (a superset);
+ * a build with source maps serves a plan without (its JavaScript is the same), never the reverse.
+ */
 function cachedFor(options: BuildOptions, tree: string, plan: BuildPlan, started: number) {
-  const full = cachedBuild(options, tree, buildKey(tree, "full"), started);
-  if (full || plan.kind === "full") return full;
-  return cachedBuild(options, tree, buildKey(tree, plan.kind), started);
+  const kinds: BuildKind[] = plan.kind === "full" ? ["full"] : ["full", plan.kind];
+  const keys = kinds.flatMap((kind) =>
+    withMaps(plan) ? [buildKey(tree, kind, true)] : [buildKey(tree, kind), buildKey(tree, kind, true)],
+  );
+  for (const key of keys) {
+    const found = cachedBuild(options, tree, key, plan, started);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /**
@@ -184,10 +236,10 @@ export async function prepareBuild(options: BuildOptions): Promise<BuildResult> 
   const started = Date.now();
   const progress = options.onProgress ?? (() => {});
   const tree = await contentTree(options.root, options.dirty);
-  const plan = detectBuild(options.root, options.nodePath, options.kind);
+  const plan = detectBuild(options.root, options.nodePath, options.kind, options.sourceMaps);
   const cached = cachedFor(options, tree, plan, started);
   if (cached) return cached;
-  const key = buildKey(tree, plan.kind);
+  const key = buildKey(tree, plan.kind, withMaps(plan));
   mkdirSync(buildsDir(), { recursive: true });
   const lock = await acquireLock(buildLockPath(key), {
     signal: options.signal,
@@ -216,7 +268,7 @@ async function buildTree(
   started: number,
 ): Promise<BuildResult> {
   const progress = options.onProgress ?? (() => {});
-  const key = buildKey(tree, plan.kind);
+  const key = buildKey(tree, plan.kind, withMaps(plan));
   const entry = join(buildsDir(), key);
   const checkout = join(entry, "checkout");
   const { steps, kind, note } = plan;
@@ -246,6 +298,7 @@ async function buildTree(
       ...plan.env,
     });
     const ran: BuildStep[] = [];
+    let maps: number | undefined;
     /** This build as data: failed (with why) or built, never from the cache. */
     const outcome = (ok: boolean, detail: string, durationMs = Date.now() - started): BuildResult => ({
       ok,
@@ -257,6 +310,7 @@ async function buildTree(
       steps: ran,
       durationMs,
       detail,
+      sourceMaps: options.sourceMaps ? mapsOf(maps, plan) : undefined,
     });
     for (const command of steps) {
       throwIfInterrupted(options.signal, "the next --build step");
@@ -283,6 +337,9 @@ async function buildTree(
         progress(detail);
         return outcome(false, detail);
       }
+      // The maps stay, their comments go before any later step reads the output.
+      if (withMaps(plan) && command[1] === (plan.sourceMaps as { script: string }).script)
+        maps = hideSourceMapComments(partialCheckout);
     }
     if (findCliEntry(partialCheckout, "", false).state === "none") {
       return outcome(false, `--build ran ${ran.length} step(s) but left no dist/entry.(m)js for the CLI`);
@@ -292,6 +349,7 @@ async function buildTree(
       tree,
       kind,
       ...(note ? { note } : {}),
+      ...(maps !== undefined ? { sourceMaps: maps } : {}),
       steps: ran,
       builtAt: now,
       durationMs: Date.now() - started,
@@ -307,7 +365,7 @@ async function buildTree(
     }
     const removed = sweepBuilds(key);
     if (removed.length > 0) progress(`--build: cache over its cap, removed ${removed.length} older build(s)`);
-    const detail = `built tree ${tree.slice(0, 12)} in ${(meta.durationMs / 1000).toFixed(1)} s (${buildLabel(kind, note)})`;
+    const detail = `built tree ${tree.slice(0, 12)} in ${(meta.durationMs / 1000).toFixed(1)} s (${buildLabel(kind, note)})${mapsLabel(options.sourceMaps ? mapsOf(maps, plan) : undefined)}`;
     progress(`--build: ${detail}`);
     return outcome(true, detail, meta.durationMs);
   } finally {

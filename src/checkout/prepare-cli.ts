@@ -34,6 +34,8 @@ export interface PrepareCliOptions {
   build: boolean;
   /** `--build-mode`: how (default: defaultBuildMode). */
   buildMode?: BuildMode;
+  /** `--coverage`: a build asks the repo's compiler for source maps beside the bundle. */
+  sourceMaps?: boolean;
   /** The checkout's tsx: --build-mode source runs the CLI's TypeScript entry through it. */
   tsx?: TsxLoader;
   /** `--cli PATH`: the CLI file the hook commands must run. */
@@ -81,6 +83,7 @@ export async function prepareCli(options: PrepareCliOptions): Promise<PreparedCl
     modulesRoot: options.modulesRoot,
     nodePath: options.nodePath,
     kind: mode,
+    sourceMaps: options.sourceMaps,
     passEnv: options.passEnv,
     timeoutMs: options.buildTimeoutMs,
     onProgress: options.onProgress,

@@ -84,7 +84,9 @@ describe("relay-proof run (end to end)", () => {
     );
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toBe("");
-    expect(proofLines(result.stdout).get("fix-lines")).toMatch(/^scenario (\d+)\/\1 tests not-measured$/);
+    expect(proofLines(result.stdout).get("fix-lines")).toMatch(
+      /^scenario (\d+)\/\1 \(100%\) tests not-measured$/,
+    );
     expect(result.stdout.trimEnd().split("\n").at(-1)).toBe("[proof] verdict=holds");
     expect(readFileSync(html, "utf8")).toContain(`<code>${relayModulePath}</code>`);
     expect(result.leftovers).toEqual([]);
