@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import type { ChangedLines } from "./changed-lines.ts";
 import { executableLines } from "./executable-lines.ts";
-import { noReachFacts, type ReachFacts, unreachedReason } from "./reach.ts";
+import { missingImports, noReachFacts, type ReachFacts, unreachedReason } from "./reach.ts";
 import type { FileLines } from "./v8-lines.ts";
 
 export interface FileCoverage {
@@ -124,6 +124,7 @@ export function computeChangeCoverage(input: ChangeCoverageInput): ChangeCoverag
       lines: lines.length,
       scenario: scenarioHit.length,
       loaded: ran !== undefined,
+      missingImports: ran ? [] : missingImports(path, text),
     });
     files.push({
       file,

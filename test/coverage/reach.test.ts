@@ -1,5 +1,8 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { noReachFacts, type ReachFacts, unreachedReason } from "../../src/coverage/reach.ts";
+import { missingImports, noReachFacts, type ReachFacts, unreachedReason } from "../../src/coverage/reach.ts";
+import { tempDir } from "../helpers/fixture-repo.ts";
 
 const file = "extensions/codex/src/app-server/run-attempt.ts";
 const facts = (over: Partial<ReachFacts>): ReachFacts => ({ ...noReachFacts, ...over });
@@ -43,5 +46,32 @@ describe("why the proof did not reach a changed file", () => {
     expect(
       unreachedReason(file, facts({ cli: { state: "none", detail: "no dist/; run with --build" } }), counts),
     ).toBe("not loaded by the scenario; the hook commands did not run (no dist/; run with --build)");
+  });
+
+  it("finds the relative imports a commit lacks (a `.js` specifier is its `.ts` file) and names them first", () => {
+    const root = tempDir("relay-proof-reach-");
+    mkdirSync(join(root, "src"));
+    writeFileSync(join(root, "src", "present.ts"), "export const a = 1;\n");
+    const path = join(root, "src", "run-attempt.ts");
+    const text = [
+      'import { a } from "./present.js";',
+      'import { b } from "./attempt-timeouts.js";',
+      'export { c } from "../elsewhere.ts";',
+      'const d = await import("./lazy.js");',
+      'import { e } from "node:fs";',
+    ].join("\n");
+    const missing = missingImports(path, text);
+    expect(missing).toEqual(["./attempt-timeouts.js", "../elsewhere.ts", "./lazy.js"]);
+    const declared = { [file]: "needs a whole Codex attempt" };
+    expect(
+      unreachedReason(file, facts({ declared }), {
+        lines: 2,
+        scenario: 0,
+        loaded: false,
+        missingImports: missing,
+      }),
+    ).toBe(
+      "cannot load at this commit: it imports ./attempt-timeouts.js, ../elsewhere.ts, ./lazy.js, which the commit does not have",
+    );
   });
 });
