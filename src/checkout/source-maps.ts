@@ -34,7 +34,11 @@ export function sourceMapRequest(root: string): SourceMapRequest {
 /** The build's output roots (tsdown's outDir, and the runtime overlay OpenClaw-family heads have). */
 const outputRoots = ["dist", "dist-runtime"];
 const javascript = /\.[cm]?js$/;
-const comment = /\/\/# sourceMappingURL=([^\s]+)\n?$/;
+/**
+ * The comment as compilers append it to their output: rolldown (tsdown) adds `\n//# ...` after the
+ * code's final newline, esbuild `//# ...\n`. Either way, taking it off leaves the output without maps.
+ */
+const comment = /(?:\n\/\/# sourceMappingURL=(\S+)|\/\/# sourceMappingURL=(\S+)\n)$/;
 
 function* filesUnder(dir: string): Generator<string> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -57,7 +61,7 @@ export function hideSourceMapComments(checkout: string): number {
       maps += 1;
       const text = readFileSync(file, "utf8");
       const found = comment.exec(text.slice(-1024));
-      if (found?.[1] === `${basename(file)}.map`)
+      if (found && (found[1] ?? found[2]) === `${basename(file)}.map`)
         writeFileSync(file, text.slice(0, text.length - found[0].length));
     }
   }

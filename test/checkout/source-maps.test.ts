@@ -42,9 +42,11 @@ describe("asking the repo's build for source maps", () => {
   it("takes the comment naming a map beside the file off, and leaves every other file as it is", () => {
     const code = "export const a = 1;\n";
     const root = checkout({
+      // esbuild's way: the comment and a newline after the code.
       "dist/entry.js": `${code}//# sourceMappingURL=entry.js.map\n`,
       "dist/entry.js.map": "{}",
-      "dist/chunks/b.mjs": `${code}//# sourceMappingURL=b.mjs.map`,
+      // rolldown's way: a newline, then the comment, no newline after it.
+      "dist/chunks/b.mjs": `${code}\n//# sourceMappingURL=b.mjs.map`,
       "dist/chunks/b.mjs.map": "{}",
       "dist/no-map.js": `${code}//# sourceMappingURL=elsewhere.js.map\n`,
       "dist-runtime/c.js": code,
