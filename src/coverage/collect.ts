@@ -109,6 +109,14 @@ export async function startCoverage(options: {
         buildOutputs.map((dir) => join(scenarioRoot, dir)),
       );
       const bundles = scenarioLines.unmappedBundles.size;
+      // The child writes its own coverage when it finishes; killed (a timeout), it wrote none.
+      const childWrote =
+        existsSync(run.scenarioDir) &&
+        readdirSync(run.scenarioDir).some((name) => name.startsWith("coverage-child-"));
+      if (!childWrote)
+        partial.push(
+          "the scenario child wrote no coverage (killed at a timeout, or crashed): only the hook commands' lines are counted",
+        );
       const why = reach?.mapsMissing ? ` (${reach.mapsMissing})` : "";
       if (bundles > 0)
         partial.push(
@@ -127,6 +135,7 @@ export async function startCoverage(options: {
           declared: reach?.declared ?? {},
           cli: reach?.cli,
           unmappedBundles: { files: bundles, why: reach?.mapsMissing },
+          childWroteCoverage: childWrote,
         },
       });
       result.notes.push(...partial);

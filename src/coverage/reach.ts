@@ -13,6 +13,8 @@ export interface ReachFacts {
   cli: { state: CliState; detail: string } | undefined;
   /** Why the hook commands' bundle has no source maps, when they ran one without. */
   unmappedBundles: { files: number; why: string | undefined };
+  /** False when the scenario child wrote no coverage (killed at a timeout): its lines are unknown. */
+  childWroteCoverage?: boolean;
 }
 
 export const noReachFacts: ReachFacts = {
@@ -62,6 +64,8 @@ export function unreachedReason(
   if (declared) return declared;
   if (counts.scenario > 0) return undefined;
   if (counts.loaded) return "loaded, but none of its changed lines ran";
+  if (facts.childWroteCoverage === false)
+    return "unknown: the scenario child wrote no coverage (killed at a timeout, or crashed)";
   if (facts.unmappedBundles.files > 0) {
     const why = facts.unmappedBundles.why ? ` (${facts.unmappedBundles.why})` : "";
     return `not loaded by the scenario; the hook commands ran ${facts.unmappedBundles.files} build output file(s) without source maps${why}, so their lines of it are not counted`;

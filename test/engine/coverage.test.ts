@@ -169,6 +169,27 @@ describe("--coverage: did the evidence run the fix?", () => {
     );
   });
 
+  it("says the scenario child wrote no coverage when the timeout killed it, never that nothing loaded", async () => {
+    const hangs = `
+      export function registerNativeHookRelay(params) {
+        return { relayId: params.relayId, generation: "g1", commandForEvent: () => "true", unregister() {} };
+      }
+      export async function invokeNativeHookRelay() { await new Promise(() => setInterval(() => {}, 1000)); }
+    `;
+    const repo = fixtureRepo({ moduleSource: hangs });
+    const base = repo.head;
+    repo.write(relayModulePath, `${hangs}\nexport const relayProofChanged = 1;\n`);
+    repo.commit("a change the killed child would have loaded");
+    const result = await runProof({ repo: repo.root, tests: false, coverage: { base }, timeoutMs: 4000 });
+    expect(result.scenario.timedOut).toBe(true);
+    expect(result.coverage?.files[0]?.unreached).toBe(
+      "unknown: the scenario child wrote no coverage (killed at a timeout, or crashed)",
+    );
+    expect(result.coverage?.notes).toContain(
+      "the scenario child wrote no coverage (killed at a timeout, or crashed): only the hook commands' lines are counted",
+    );
+  });
+
   it("says Vitest measured nothing when its report comes back empty, never zero", async () => {
     const repo = fixtureRepo({ variant: "v2-correct" });
     // Without the router: the root config of projects with --project, where Vitest measures nothing.
