@@ -19,6 +19,15 @@ export interface ReachInput {
   mapsMissing: string | undefined;
 }
 
+/** The first few of `paths`, relative to `root`: `dist/a.js, dist/b.js, ...`. */
+function named(paths: Set<string>, root: string): string {
+  const shown = [...paths]
+    .sort()
+    .slice(0, 3)
+    .map((path) => relative(root, path));
+  return paths.size > shown.length ? `${shown.join(", ")}, ...` : shown.join(", ");
+}
+
 /** The build output a hook command runs, under the checkout the scenario runs in. */
 const buildOutputs = ["dist", "dist-runtime"];
 
@@ -120,7 +129,7 @@ export async function startCoverage(options: {
       const why = reach?.mapsMissing ? ` (${reach.mapsMissing})` : "";
       if (bundles > 0)
         partial.push(
-          `the hook commands ran ${bundles} build output file(s) without a source map beside them${why}: the lines of the CLI they ran there are not counted`,
+          `the hook commands ran ${bundles} build output file(s) without a source map beside them${why}: the lines of the CLI they ran there are not counted (${named(scenarioLines.unmappedBundles, scenarioRoot)})`,
         );
       const result = computeChangeCoverage({
         root,

@@ -154,7 +154,9 @@ export function readV8Lines(dir: string, files: Iterable<string>, bundles: strin
   const wantedNames = new Set([...wanted].map((file) => basename(file)));
   const out = Object.assign(new Map<string, FileLines>(), { unmappedBundles: new Set<string>() });
   const memo = new Map<string, SourceMapEntry | undefined>();
-  const inBundle = (path: string) => bundles.some((root) => path.startsWith(`${root}/`));
+  // Installed packages a build stages under its output are not the repo's code.
+  const inBundle = (path: string) =>
+    bundles.some((root) => path.startsWith(`${root}/`)) && !path.includes("/node_modules/");
   if (!existsSync(dir)) return out;
   for (const name of readdirSync(dir).filter((n) => n.endsWith(".json"))) {
     let data: V8File;

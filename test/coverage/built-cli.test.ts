@@ -94,7 +94,7 @@ describe("--coverage of a built CLI", () => {
       "not loaded by the scenario; the hook commands ran 1 build output file(s) without source maps (a build relay-proof did not make: --build asks the repo's build for source maps), so their lines of it are not counted",
     );
     expect(result.coverage?.notes).toContain(
-      "the hook commands ran 1 build output file(s) without a source map beside them (a build relay-proof did not make: --build asks the repo's build for source maps): the lines of the CLI they ran there are not counted",
+      "the hook commands ran 1 build output file(s) without a source map beside them (a build relay-proof did not make: --build asks the repo's build for source maps): the lines of the CLI they ran there are not counted (dist/entry.mjs)",
     );
   });
 
