@@ -169,6 +169,22 @@ describe("--coverage: did the evidence run the fix?", () => {
     );
   });
 
+  it("names a changed file the proof declares out of its reach with the proof's reason, and one that cannot load with its missing import", async () => {
+    const repo = fixtureRepo({ variant: "v2-correct" });
+    const base = repo.head;
+    const attempt = "extensions/codex/src/app-server/run-attempt.ts";
+    const broken = "src/agents/harness/relay-proof-broken.ts";
+    repo.write(attempt, "export function runCodexAppServerAttempt(): number {\n  return 1;\n}\n");
+    repo.write(broken, 'import { later } from "./added-later.js";\nexport const value = later + 1;\n');
+    repo.commit("a caller the proof cannot run, and a file that cannot load");
+    const result = await runProof({ repo: repo.root, tests: false, coverage: { base } });
+    const reasonOf = (file: string) => result.coverage?.files.find((f) => f.file === file)?.unreached;
+    expect(reasonOf(attempt)).toMatch(/^runs only inside a whole Codex app-server attempt/);
+    expect(reasonOf(broken)).toBe(
+      "cannot load at this commit: it imports ./added-later.js, which the commit does not have",
+    );
+  });
+
   it("says the scenario child wrote no coverage when the timeout killed it, never that nothing loaded", async () => {
     const hangs = `
       export function registerNativeHookRelay(params) {
