@@ -72,6 +72,10 @@ export default defineProof({
     "src/cli/native-hook-relay-cli.ts",
     "extensions/codex/src/app-server/approval-bridge.ts",
   ],
+  unreachable: {
+    "extensions/codex/src/app-server/run-attempt.ts":
+      "runs only inside a whole Codex app-server attempt (runCodexAppServerAttempt: a Codex app server, a thread and a turn); the proof registers its runs through createCodexNativeHookRelay, the function it calls, and runs the hook commands it would install",
+  },
   claims: [
     {
       id: "one-registry",

@@ -4,6 +4,10 @@
 // builds (`buildCodexNativeHookRelayConfig`). Where the head has that module, the proof's runs
 // register that way, each from the copy of the extension in the registering instance; elsewhere, or
 // when it cannot load, through the relay module's own export, and the `caller` line says which.
+// As `run-attempt.ts` does, a run's events come from `resolveCodexNativeHookRelayEvents` (app-server
+// approvals off), its TTL from the extension's own budget, and a run ends through
+// `scheduleCodexNativeHookRelayUnregister`, whose grace the extension's own test flush collapses so the
+// run is unregistered at once (the proof's replacement sequence needs that), where the head has them.
 import type { ScenarioContext } from "../../src/scenario/definition.ts";
 import { capture, exportedFunction, type Fn, type Instance } from "./capture.ts";
 import { relayEvents } from "./payloads.ts";
@@ -23,6 +27,36 @@ interface Extension {
   buildId: Fn;
   buildConfig: Fn;
   events: readonly string[];
+  /** A run's end as run-attempt's: schedule the deferred unregister, then flush it now. */
+  endRun: ((relay: object) => void) | undefined;
+  /** The extension budgets a run's TTL from its timeouts (`resolveCodexNativeHookRelayTtlMs`). */
+  budgetsTtl: boolean;
+}
+
+const isEvents = (value: unknown): value is readonly string[] =>
+  Array.isArray(value) && value.length > 0 && value.every((e) => typeof e === "string");
+
+/** The events a run installs: run-attempt's resolver with app-server approvals off, else the list. */
+function eventsOf(module: Instance): readonly string[] {
+  const resolve = exportedFunction(module, "resolveCodexNativeHookRelayEvents");
+  try {
+    const resolved = resolve?.({ configuredEvents: undefined, appServer: { approvalPolicy: "never" } });
+    if (isEvents(resolved)) return resolved;
+  } catch {
+    // the list below, as heads without the resolver have it
+  }
+  const own = module.CODEX_NATIVE_HOOK_RELAY_EVENTS;
+  return isEvents(own) ? own : relayEvents;
+}
+
+function endRunOf(module: Instance): Extension["endRun"] {
+  const schedule = exportedFunction(module, "scheduleCodexNativeHookRelayUnregister");
+  const flush = exportedFunction(module, "flushPendingCodexNativeHookRelayUnregistersForTests");
+  if (!schedule || !flush) return undefined;
+  return (relay) => {
+    schedule({ relay });
+    flush({});
+  };
 }
 
 export interface CodexCaller {
@@ -54,12 +88,13 @@ async function loadExtension(ctx: ScenarioContext, instance: string): Promise<Ex
   ].filter(([, value]) => !value);
   if (!create || !buildId || !buildConfig)
     return `${extensionPath} lacks ${missing.map(([name]) => name).join(", ")}`;
-  const own = module.CODEX_NATIVE_HOOK_RELAY_EVENTS;
   return {
     create,
     buildId,
     buildConfig,
-    events: Array.isArray(own) && own.every((e) => typeof e === "string") ? own : relayEvents,
+    events: eventsOf(module),
+    endRun: endRunOf(module),
+    budgetsTtl: exportedFunction(module, "resolveCodexNativeHookRelayTtlMs") !== undefined,
   };
 }
 
@@ -76,14 +111,29 @@ export function commandsOfConfig(config: unknown): Map<string, string> {
   return commands;
 }
 
-/** The handle as the proof uses it: the extension's commands first, the handle's own for the rest. */
-function withConfigCommands(handle: object, commands: Map<string, string>): Handle {
+/**
+ * The handle as the proof uses it: the extension's commands first, the handle's own for the rest; its
+ * `unregister` ends the run the extension's way when the head has one (else the handle's own).
+ */
+function withConfigCommands(
+  handle: object,
+  commands: Map<string, string>,
+  endRun: Extension["endRun"],
+): Handle {
   return new Proxy(handle, {
     get(target, key) {
       if (key === "commandForEvent")
         return (event: string) =>
           commands.get(event) ??
           (target as { commandForEvent?: (e: string) => unknown }).commandForEvent?.(event);
+      if (key === "unregister" && endRun)
+        return () => {
+          try {
+            endRun(target);
+          } catch {
+            (target as { unregister?: () => unknown }).unregister?.();
+          }
+        };
       const value = Reflect.get(target, key, target) as unknown;
       return typeof value === "function" ? value.bind(target) : value;
     },
@@ -108,7 +158,8 @@ export async function openCodexCaller(ctx: ScenarioContext): Promise<CodexCaller
   return {
     describe: () => {
       const hooks = [...installed].map((e) => codexEventOf[e]).join(", ");
-      return `codex-extension (createCodexNativeHookRelay, hook commands of buildCodexNativeHookRelayConfig${hooks ? `: ${hooks}` : ""})`;
+      const end = first.endRun ? "; runs end through scheduleCodexNativeHookRelayUnregister" : "";
+      return `codex-extension (createCodexNativeHookRelay, hook commands of buildCodexNativeHookRelayConfig${hooks ? `: ${hooks}` : ""}${end})`;
     },
     relayIdFor(sessionId) {
       try {
@@ -128,7 +179,9 @@ export async function openCodexCaller(ctx: ScenarioContext): Promise<CodexCaller
       const controller = new AbortController();
       ctx.onTeardown(() => controller.abort());
       const handle = (await extension.create({
-        options: { ttlMs: params.ttlMs },
+        // No explicit TTL, as a Codex run's options have none: the extension budgets it from the
+        // attempt's timeouts (heads without that budget: the proof's).
+        options: extension.budgetsTtl ? {} : { ttlMs: params.ttlMs },
         events: extension.events,
         agentId,
         sessionId: params.sessionId,
@@ -144,7 +197,7 @@ export async function openCodexCaller(ctx: ScenarioContext): Promise<CodexCaller
       const config = await extension.buildConfig({ relay: handle, events: extension.events });
       const commands = commandsOfConfig(config);
       for (const event of commands.keys()) installed.add(event);
-      return withConfigCommands(handle, commands);
+      return withConfigCommands(handle, commands, extension.endRun);
     },
   };
 }

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import type { ChangedLines } from "./changed-lines.ts";
 import { executableLines } from "./executable-lines.ts";
+import { missingImports, noReachFacts, type ReachFacts, unreachedReason } from "./reach.ts";
 import type { FileLines } from "./v8-lines.ts";
 
 export interface FileCoverage {
@@ -22,6 +23,8 @@ export interface FileCoverage {
   unmapped: number[];
   /** The source around those lines (the changed hunks with one line of context), for reports. */
   excerpt: { line: number; text: string }[];
+  /** Why the scenario did not run all of it (none, or a proof's declared limit); absent: nothing to say. */
+  unreached?: string;
 }
 
 /** How a line of an excerpt is marked in reports. */
@@ -75,6 +78,8 @@ export interface ChangeCoverageInput {
   scenarioLines: Map<string, FileLines>;
   testLines: Map<string, FileLines> | undefined;
   testsNotMeasured: string | undefined;
+  /** What the run knows about where its scenario and hook commands could not go. */
+  reach?: ReachFacts;
 }
 
 function byRelative(lines: Map<string, FileLines> | undefined, root: string): Map<string, FileLines> {
@@ -115,6 +120,12 @@ export function computeChangeCoverage(input: ChangeCoverageInput): ChangeCoverag
     const tested = tests?.get(file);
     const scenarioHit = lines.filter((line) => ran?.hit.has(line));
     const testsHit = tests ? lines.filter((line) => tested?.hit.has(line)) : undefined;
+    const unreached = unreachedReason(file, input.reach ?? noReachFacts, {
+      lines: lines.length,
+      scenario: scenarioHit.length,
+      loaded: ran !== undefined,
+      missingImports: ran ? [] : missingImports(path, text),
+    });
     files.push({
       file,
       lines,
@@ -124,6 +135,7 @@ export function computeChangeCoverage(input: ChangeCoverageInput): ChangeCoverag
       unmapped: ran ? lines.filter((line) => !ran.mapped.has(line)) : [],
       // Module scope shows what did not run; a diff shows every changed line.
       excerpt: excerptOf(text, changed ? lines : lines.filter((line) => !ran?.hit.has(line))),
+      ...(unreached ? { unreached } : {}),
     });
   }
   if (hasDiff && files.length === 0)
@@ -185,14 +197,19 @@ export function mergeCoverage(parts: readonly ChangeCoverage[]): ChangeCoverage 
   };
 }
 
-/** `scenario 41/52 tests 50/52`, the summary proof line's value. */
+/** `78%`: the share of `total` that `part` is, rounded down (85% means at least 85%). */
+export function percent(part: number, total: number): string {
+  return total === 0 ? "-" : `${Math.floor((100 * part) / total)}%`;
+}
+
+/** `scenario 41/52 (78%) tests 50/52`, the summary proof line's value: the scenario's share first. */
 export function coverageSummary(
   coverage: Pick<ChangeCoverage, "total" | "scenario" | "tests" | "unmapped">,
 ): string {
   const tests =
     coverage.tests === undefined ? "tests not-measured" : `tests ${coverage.tests}/${coverage.total}`;
   const unmapped = coverage.unmapped > 0 ? ` unmapped ${coverage.unmapped}` : "";
-  return `scenario ${coverage.scenario}/${coverage.total} ${tests}${unmapped}`;
+  return `scenario ${coverage.scenario}/${coverage.total} (${percent(coverage.scenario, coverage.total)}) ${tests}${unmapped}`;
 }
 
 /** Line numbers as ranges: `12-14,20`. */

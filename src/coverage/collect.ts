@@ -8,7 +8,28 @@ import type { ShardCoverage } from "../shards/run-shard.ts";
 import { type ChangeCoverage, computeChangeCoverage } from "./change-coverage.ts";
 import { type ChangedLines, changedLines, isSourceFile } from "./changed-lines.ts";
 import { readIstanbulLines } from "./istanbul-lines.ts";
+import type { ReachFacts } from "./reach.ts";
 import { readV8Lines } from "./v8-lines.ts";
+
+/** What the engine knows of the scenario's reach: declared limits, the CLI, why its bundle has no maps. */
+export interface ReachInput {
+  declared: ReachFacts["declared"];
+  cli: ReachFacts["cli"];
+  /** Why the hook commands' bundle may have no source maps (e.g. a build relay-proof did not make). */
+  mapsMissing: string | undefined;
+}
+
+/** The first few of `paths`, relative to `root`: `dist/a.js, dist/b.js, ...`. */
+function named(paths: Set<string>, root: string): string {
+  const shown = [...paths]
+    .sort()
+    .slice(0, 3)
+    .map((path) => relative(root, path));
+  return paths.size > shown.length ? `${shown.join(", ")}, ...` : shown.join(", ");
+}
+
+/** The build output a hook command runs, under the checkout the scenario runs in. */
+const buildOutputs = ["dist", "dist-runtime"];
 
 export interface CoverageRun {
   /** Where the scenario child and its hook commands write their V8 coverage. */
@@ -21,7 +42,12 @@ export interface CoverageRun {
   base: string | undefined;
   changed: ChangedLines | undefined;
   moduleFiles: string[];
-  finish(input: { root: string; scenarioRoot: string; testsRan: boolean }): ChangeCoverage;
+  finish(input: {
+    root: string;
+    scenarioRoot: string;
+    testsRan: boolean;
+    reach?: ReachInput;
+  }): ChangeCoverage;
   remove(): void;
 }
 
@@ -67,7 +93,7 @@ export async function startCoverage(options: {
     base,
     changed,
     moduleFiles: modules,
-    finish({ root, scenarioRoot, testsRan }) {
+    finish({ root, scenarioRoot, testsRan, reach }) {
       const files = [...include].map((file) => join(scenarioRoot, file));
       const testLines = testsRan && run.tests ? readIstanbulLines(run.tests.dir) : undefined;
       let notMeasured = missing ?? (testsRan ? undefined : "not measured: the focused tests did not run");
@@ -86,15 +112,40 @@ export async function startCoverage(options: {
               `${testLines.empty} of ${testLines.reports} Vitest invocations wrote an empty coverage report: the tests' counts are a lower bound`,
             ]
           : [];
+      const scenarioLines = readV8Lines(
+        run.scenarioDir,
+        files,
+        buildOutputs.map((dir) => join(scenarioRoot, dir)),
+      );
+      const bundles = scenarioLines.unmappedBundles.size;
+      // The child writes its own coverage when it finishes; killed (a timeout), it wrote none.
+      const childWrote =
+        existsSync(run.scenarioDir) &&
+        readdirSync(run.scenarioDir).some((name) => name.startsWith("coverage-child-"));
+      if (!childWrote)
+        partial.push(
+          "the scenario child wrote no coverage (killed at a timeout, or crashed): only the hook commands' lines are counted",
+        );
+      const why = reach?.mapsMissing ? ` (${reach.mapsMissing})` : "";
+      if (bundles > 0)
+        partial.push(
+          `the hook commands ran ${bundles} build output file(s) without a source map beside them${why}: the lines of the CLI they ran there are not counted (${named(scenarioLines.unmappedBundles, scenarioRoot)})`,
+        );
       const result = computeChangeCoverage({
         root,
         scenarioRoot,
         base,
         changed,
         moduleFiles: modules,
-        scenarioLines: readV8Lines(run.scenarioDir, files),
+        scenarioLines,
         testLines: notMeasured ? undefined : testLines,
         testsNotMeasured: notMeasured,
+        reach: {
+          declared: reach?.declared ?? {},
+          cli: reach?.cli,
+          unmappedBundles: { files: bundles, why: reach?.mapsMissing },
+          childWroteCoverage: childWrote,
+        },
       });
       result.notes.push(...partial);
       return result;

@@ -60,6 +60,8 @@ async function prepareToolchain(
       nodePath: node.path,
       build: options.build ?? false,
       buildMode: options.buildMode,
+      // The hook commands' coverage of a bundle maps back to TypeScript through them.
+      sourceMaps: Boolean(options.coverage),
       tsx,
       cliFlag: options.cli,
       passEnv: options.passEnv,
@@ -179,17 +181,32 @@ async function testsStage(
   });
 }
 
+/** Why the bundle the hook commands ran may have no source maps beside it. */
+function mapsMissing(prepared: PreparedCli): string | undefined {
+  const maps = prepared.build?.sourceMaps;
+  if (maps && "why" in maps) return maps.why;
+  if (!prepared.build)
+    return "a build relay-proof did not make: --build asks the repo's build for source maps";
+  return undefined;
+}
+
 function finishCoverage(
   coverage: CoverageRun,
   target: Target,
-  scenarioRoot: string,
+  prepared: PreparedCli,
+  proofs: readonly ProofToRun[],
   tests: TestsResult | undefined,
 ): ChangeCoverage {
   try {
     return coverage.finish({
       root: target.root,
-      scenarioRoot,
+      scenarioRoot: prepared.scenarioRoot,
       testsRan: tests !== undefined && tests.shards.length > 0,
+      reach: {
+        declared: Object.assign({}, ...proofs.map((proof) => proof.definition.unreachable ?? {})),
+        cli: prepared.cli,
+        mapsMissing: mapsMissing(prepared),
+      },
     });
   } finally {
     coverage.remove();
@@ -299,7 +316,7 @@ export async function proveTarget(
   }
   const changeCoverage = coverage
     ? await timeline.time("coverage", async () =>
-        finishCoverage(coverage, target, toolchain.prepared.scenarioRoot, tests),
+        finishCoverage(coverage, target, toolchain.prepared, run, tests),
       )
     : undefined;
   return assembleResult({

@@ -6,6 +6,7 @@ import {
   type FileCoverage,
   type LineMark,
   markOf,
+  percent,
 } from "../coverage/change-coverage.ts";
 import { redact } from "../result/sanitize.ts";
 import type { Report } from "../result/types.ts";
@@ -69,6 +70,43 @@ export function fileSummary(file: FileCoverage): string {
   });
 }
 
+/** The number that matters, per file: the changed lines the proof's scenario ran, and why not the rest. */
+export interface ReachRow {
+  /** Undefined on the total row. */
+  file: string | undefined;
+  ran: number;
+  total: number;
+  /** `78%` */
+  share: string;
+  unreached: string | undefined;
+}
+
+/** One row per file of the change, then the total row (`file` undefined). */
+export function reachRows(coverage: ChangeCoverage): ReachRow[] {
+  const rows: ReachRow[] = coverage.files.map((file) => ({
+    file: file.file,
+    ran: file.scenario.length,
+    total: file.lines.length,
+    share: percent(file.scenario.length, file.lines.length),
+    unreached: file.unreached,
+  }));
+  rows.push({
+    file: undefined,
+    ran: coverage.scenario,
+    total: coverage.total,
+    share: percent(coverage.scenario, coverage.total),
+    unreached: undefined,
+  });
+  return rows;
+}
+
+/** `changed non-test lines` or `lines of the proof's module files`: what the rows count. */
+export function reachSubject(coverage: ChangeCoverage): string {
+  return coverage.scope === "diff"
+    ? `changed non-test lines since ${coverage.base?.slice(0, 12) ?? "the base"}`
+    : "lines of the proof's module files";
+}
+
 /** One sentence on what the numbers are. */
 export function coverageLead(coverage: ChangeCoverage): string {
   const scope =
@@ -79,5 +117,5 @@ export function coverageLead(coverage: ChangeCoverage): string {
     coverage.tests === undefined
       ? `; the tests' coverage was ${coverage.testsNotMeasured ?? "not measured"}`
       : "";
-  return `Of ${scope}, the live scenario ran ${coverage.scenario}${coverage.tests === undefined ? "" : ` and the focused tests ran ${coverage.tests}`}${tests}. Evidence about the proof, not part of its verdict.`;
+  return `Of ${scope}, the live scenario ran ${coverage.scenario} (${percent(coverage.scenario, coverage.total)})${coverage.tests === undefined ? "" : ` and the focused tests ran ${coverage.tests}`}${tests}. Evidence about the proof, not part of its verdict.`;
 }

@@ -2,7 +2,15 @@ import { lineRanges } from "../coverage/change-coverage.ts";
 import type { ClaimStatus } from "../result/claims.ts";
 import { headValue } from "../result/proof-lines.ts";
 import type { BisectResult, CompareResult, ProofResult, Report } from "../result/types.ts";
-import { annotated, coverageLead, coverageOf, fileSummary, markGlyph, markMeaning } from "./coverage-view.ts";
+import {
+  annotated,
+  coverageLead,
+  coverageOf,
+  fileSummary,
+  markGlyph,
+  markMeaning,
+  reachRows,
+} from "./coverage-view.ts";
 import { code, fenced, prose, shellLine, text } from "./markdown-text.ts";
 
 export type MarkdownTemplate = "classic" | "full";
@@ -252,6 +260,17 @@ function coverageSection(report: Report): string {
     lines.push(
       `| ${code(file.file)} | ${file.lines.length} | ${text(fileSummary(file))} | ${text(lineRanges(file.neither)) || "-"} |`,
     );
+  }
+  const total = reachRows(coverage).at(-1);
+  if (total)
+    lines.push(
+      `| **total** | ${total.total} | **scenario ${total.ran}/${total.total} (${total.share})** | |`,
+    );
+  const unreached = reachRows(coverage).filter((row) => row.unreached);
+  if (unreached.length > 0) {
+    lines.push("", "Not reached by the proof's scenario:", "");
+    for (const row of unreached)
+      lines.push(`- ${code(row.file ?? "")} (${row.ran}/${row.total}): ${text(row.unreached ?? "")}`);
   }
   const legend = Object.entries(markMeaning)
     .map(([mark, meaning]) => `${code(markGlyph[mark as keyof typeof markGlyph])} ${meaning}`)

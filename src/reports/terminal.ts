@@ -1,9 +1,11 @@
+import type { ChangeCoverage } from "../coverage/change-coverage.ts";
 import { sanitizeValue } from "../result/sanitize.ts";
 import { longestStages } from "../result/timeline.ts";
 import type { BisectResult, CompareResult, ProofResult, Report } from "../result/types.ts";
 import type { CheckStatus } from "../scenario/definition.ts";
 import { describeConfig } from "../shards/run-shard.ts";
 import type { TestsResult } from "../shards/run-tests.ts";
+import { reachRows, reachSubject } from "./coverage-view.ts";
 
 export interface TerminalOptions {
   color?: boolean;
@@ -74,6 +76,7 @@ function renderRun(result: ProofResult, options: TerminalOptions): string {
   }
   if (result.proofs) lines.push("", ...renderProofs(result, color));
   if (result.tests) lines.push("", ...renderTests(result.tests));
+  if (result.coverage) lines.push("", ...renderCoverage(result.coverage));
   lines.push("");
   const verdictCode = result.verdict === "holds" ? 32 : result.verdict === "fails" ? 31 : 33;
   lines.push(
@@ -118,6 +121,34 @@ function renderTests(tests: TestsResult): string[] {
   return lines;
 }
 
+/**
+ * `--coverage`: the changed lines the proof's scenario ran, the total first, then per file with why a
+ * file was not (all) reached.
+ */
+function renderCoverage(coverage: ChangeCoverage): string[] {
+  const rows = reachRows(coverage);
+  const total = rows.at(-1);
+  const tests =
+    coverage.tests === undefined
+      ? `tests ${coverage.testsNotMeasured ?? "not measured"}`
+      : `tests ran ${coverage.tests}/${coverage.total}`;
+  const lines = [
+    `  coverage the proof ran ${total?.ran}/${total?.total} (${total?.share}) ${reachSubject(coverage)}; ${tests}`,
+  ];
+  const files = rows.slice(0, -1);
+  const width = Math.max(0, ...files.map((row) => (row.file ?? "").length));
+  const counts = files.map((row) => `${row.ran}/${row.total}`);
+  const countWidth = Math.max(0, ...counts.map((count) => count.length));
+  files.forEach((row, index) => {
+    const why = row.unreached ? `  ${sanitizeValue(row.unreached)}` : "";
+    lines.push(
+      `    ${(row.file ?? "").padEnd(width)}  ${(counts[index] ?? "").padStart(countWidth)} ${row.share.padStart(4)}${why}`,
+    );
+  });
+  for (const note of coverage.notes) lines.push(`    ${sanitizeValue(note)}`);
+  return lines;
+}
+
 /** Several proofs: each one's verdict, and why when it does not hold. */
 function renderProofs(result: ProofResult, color: boolean): string[] {
   const outcomes = result.proofs ?? [];
@@ -159,6 +190,7 @@ function renderCompare(result: CompareResult, options: TerminalOptions): string 
     `  verdict ${paint(color, code, result.verdict.toUpperCase())} (exit ${result.exitCode}, ${(result.durationMs / 1000).toFixed(1)} s)`,
   );
   for (const reason of result.reasons) lines.push(`    ${sanitizeValue(reason)}`);
+  if (result.head.coverage) lines.push("", ...renderCoverage(result.head.coverage));
   lines.push("", ...result.proofLines);
   return `${lines.join("\n")}\n`;
 }

@@ -75,6 +75,7 @@ function cliOf(parts: ResultParts): ProofResult["cli"] {
         command: step.command.map((arg) => (arg === node?.path ? "node" : arg)),
         durationMs: step.durationMs,
       })),
+      ...(prepared.build.sourceMaps ? { sourceMaps: prepared.build.sourceMaps } : {}),
     },
   };
 }

@@ -87,6 +87,8 @@ export interface ProofResult {
               cached: boolean;
               durationMs: number;
               steps: { command: string[]; durationMs: number }[];
+              /** With --coverage: output files with a source map beside them, or why none were asked for. */
+              sourceMaps?: { maps: number } | { why: string };
             }
           | undefined;
       }

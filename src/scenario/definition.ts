@@ -130,6 +130,11 @@ export interface ProofDefinition {
   files?: readonly string[];
   /** What the fix claims, each with the checks that evidence it: the reports' "Claims" table. */
   claims?: readonly ProofClaim[];
+  /**
+   * Changed files this proof's scenario cannot run, each with why (repo-relative path -> reason): the
+   * coverage reports name them with it instead of a bare "not run".
+   */
+  unreachable?: Readonly<Record<string, string>>;
   /** Keys of checks that must be reported; a missing one makes the run `cannot-test`. */
   requiredChecks: readonly string[];
   /** Info keys shown in the summary block, after `head`. */

@@ -84,10 +84,37 @@ describe("relay-proof run (end to end)", () => {
     );
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toBe("");
-    expect(proofLines(result.stdout).get("fix-lines")).toMatch(/^scenario (\d+)\/\1 tests not-measured$/);
+    expect(proofLines(result.stdout).get("fix-lines")).toMatch(
+      /^scenario (\d+)\/\1 \(100%\) tests not-measured$/,
+    );
     expect(result.stdout.trimEnd().split("\n").at(-1)).toBe("[proof] verdict=holds");
     expect(readFileSync(html, "utf8")).toContain(`<code>${relayModulePath}</code>`);
     expect(result.leftovers).toEqual([]);
+  });
+
+  it("--coverage --build counts the built CLI's own lines through the build's source maps, and prints the share per file", async () => {
+    const repo = fixtureRepo({ cli: "bundle" });
+    const base = repo.head;
+    const cli = "src/cli/native-hook-relay-cli-base.ts";
+    const marker = 'const timeoutMs = Number(option(args, "--timeout") ?? "5000");';
+    const source = readFileSync(join(repo.root, cli), "utf8");
+    repo.write(cli, source.replace(marker, `${marker}\n    if (timeoutMs < 0) process.exitCode = 3;`));
+    repo.commit("touch the hook command's CLI");
+    const tmp = tempDir();
+    const result = await runCli(
+      ["run", "--no-tests", "--build", "--coverage", "--changed", base, "--quiet"],
+      { cwd: repo.root, env: { TMPDIR: tmp, RELAY_PROOF_CACHE_DIR: tempDir("relay-proof-cache-") } },
+    );
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toBe("");
+    const lines = proofLines(result.stdout);
+    expect(lines.get(`fix-lines.${cli}`)).toMatch(/^scenario (\d+)\/\1 \(100%\) tests not-measured$/);
+    expect(result.stdout).toMatch(
+      /\n {2}coverage the proof ran (\d+)\/\1 \(100%\) changed non-test lines since [0-9a-f]{12}; tests not measured: the focused tests did not run\n {4}src\/cli\/native-hook-relay-cli-base\.ts +\d+\/\d+ 100%\n/,
+    );
+    expect(lines.get("cli")).toMatch(/, source maps beside 1 file for --coverage\)$/);
+    expect(result.stdout.trimEnd().split("\n").at(-1)).toBe("[proof] verdict=holds");
+    expect(leftoversIn(tmp)).toEqual([]);
   });
 
   it("marks a dirty tree on the head line instead of claiming the clean SHA", async () => {

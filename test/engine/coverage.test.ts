@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { relayModulePath } from "../../fixtures/build-fixture-repo.ts";
-import { lineRanges } from "../../src/coverage/change-coverage.ts";
+import { lineRanges, percent } from "../../src/coverage/change-coverage.ts";
 import { compareRefs } from "../../src/engine/compare.ts";
 import { runProof } from "../../src/engine/run-proof.ts";
 import { fixtureRepo } from "../helpers/fixture-repo.ts";
@@ -67,11 +67,11 @@ describe("--coverage: did the evidence run the fix?", () => {
 
     const summary = result.proofLines.find((line) => line.startsWith("[proof] fix-lines="));
     expect(summary).toBe(
-      `[proof] fix-lines=scenario ${coverage?.scenario}/${coverage?.total} tests ${coverage?.tests}/${coverage?.total}`,
+      `[proof] fix-lines=scenario ${coverage?.scenario}/${coverage?.total} (${percent(coverage?.scenario ?? 0, coverage?.total ?? 0)}) tests ${coverage?.tests}/${coverage?.total}`,
     );
     expect(coverage?.scenario).toBeLessThan(coverage?.total ?? 0);
     expect(result.proofLines).toContain(
-      `[proof] fix-lines.${relayModulePath}=scenario ${file?.scenario.length}/${file?.lines.length} tests ${file?.tests?.length}/${file?.lines.length} never ${lineRanges(file?.neither ?? [])}`,
+      `[proof] fix-lines.${relayModulePath}=scenario ${file?.scenario.length}/${file?.lines.length} (${percent(file?.scenario.length ?? 0, file?.lines.length ?? 0)}) tests ${file?.tests?.length}/${file?.lines.length} never ${lineRanges(file?.neither ?? [])}`,
     );
     expect(result.proofLines.at(-1)).toBe("[proof] verdict=holds");
   });
@@ -126,7 +126,9 @@ describe("--coverage: did the evidence run the fix?", () => {
     expect(result.base.coverage).toBeUndefined();
     expect(result.head.coverage).toMatchObject({ scope: "diff", base });
     expect(result.head.coverage?.files[0]?.neither).toContain(lineOf('return "never".length;'));
-    expect(result.proofLines.at(-2)).toMatch(/^\[proof\] fix-lines=scenario \d+\/\d+ tests not-measured$/);
+    expect(result.proofLines.at(-2)).toMatch(
+      /^\[proof\] fix-lines=scenario \d+\/\d+ \(\d+%\) tests not-measured$/,
+    );
     const summaryStart = result.proofLines.findIndex((line) => line.startsWith("[proof] base="));
     expect(result.proofLines.length - summaryStart).toBeLessThanOrEqual(12);
 
@@ -145,7 +147,7 @@ describe("--coverage: did the evidence run the fix?", () => {
     expect(result.coverage?.scope).toBe("diff");
     expect(result.coverage?.testsNotMeasured).toBe("not measured: the focused tests did not run");
     expect(result.proofLines).toContainEqual(
-      expect.stringMatching(/^\[proof\] fix-lines=scenario \d+\/\d+ tests not-measured$/),
+      expect.stringMatching(/^\[proof\] fix-lines=scenario \d+\/\d+ \(\d+%\) tests not-measured$/),
     );
   });
 
@@ -164,6 +166,43 @@ describe("--coverage: did the evidence run the fix?", () => {
     expect(result.coverage?.scenario).toBeGreaterThan(0);
     expect(result.proofLines).toContainEqual(
       expect.stringMatching(/^\[proof\] module-lines=scenario \d+\/\d+/),
+    );
+  });
+
+  it("names a changed file the proof declares out of its reach with the proof's reason, and one that cannot load with its missing import", async () => {
+    const repo = fixtureRepo({ variant: "v2-correct" });
+    const base = repo.head;
+    const attempt = "extensions/codex/src/app-server/run-attempt.ts";
+    const broken = "src/agents/harness/relay-proof-broken.ts";
+    repo.write(attempt, "export function runCodexAppServerAttempt(): number {\n  return 1;\n}\n");
+    repo.write(broken, 'import { later } from "./added-later.js";\nexport const value = later + 1;\n');
+    repo.commit("a caller the proof cannot run, and a file that cannot load");
+    const result = await runProof({ repo: repo.root, tests: false, coverage: { base } });
+    const reasonOf = (file: string) => result.coverage?.files.find((f) => f.file === file)?.unreached;
+    expect(reasonOf(attempt)).toMatch(/^runs only inside a whole Codex app-server attempt/);
+    expect(reasonOf(broken)).toBe(
+      "cannot load at this commit: it imports ./added-later.js, which the commit does not have",
+    );
+  });
+
+  it("says the scenario child wrote no coverage when the timeout killed it, never that nothing loaded", async () => {
+    const hangs = `
+      export function registerNativeHookRelay(params) {
+        return { relayId: params.relayId, generation: "g1", commandForEvent: () => "true", unregister() {} };
+      }
+      export async function invokeNativeHookRelay() { await new Promise(() => setInterval(() => {}, 1000)); }
+    `;
+    const repo = fixtureRepo({ moduleSource: hangs });
+    const base = repo.head;
+    repo.write(relayModulePath, `${hangs}\nexport const relayProofChanged = 1;\n`);
+    repo.commit("a change the killed child would have loaded");
+    const result = await runProof({ repo: repo.root, tests: false, coverage: { base }, timeoutMs: 4000 });
+    expect(result.scenario.timedOut).toBe(true);
+    expect(result.coverage?.files[0]?.unreached).toBe(
+      "unknown: the scenario child wrote no coverage (killed at a timeout, or crashed)",
+    );
+    expect(result.coverage?.notes).toContain(
+      "the scenario child wrote no coverage (killed at a timeout, or crashed): only the hook commands' lines are counted",
     );
   });
 

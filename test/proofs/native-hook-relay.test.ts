@@ -56,7 +56,7 @@ const expectations: Partial<Record<Variant, Expected>> = {
       replacement: "evicts",
       // The runs register as Codex runs do: through the extension's own relay code.
       caller:
-        "codex-extension (createCodexNativeHookRelay, hook commands of buildCodexNativeHookRelayConfig: PreToolUse, PostToolUse, PermissionRequest, Stop)",
+        "codex-extension (createCodexNativeHookRelay, hook commands of buildCodexNativeHookRelayConfig: PreToolUse, PostToolUse, PermissionRequest, Stop; runs end through scheduleCodexNativeHookRelayUnregister)",
     },
     lines: holding,
     exact: true,

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ChangeCoverage } from "../../src/coverage/change-coverage.ts";
 import { renderCoverageHtml } from "../../src/reports/coverage-html.ts";
 import { renderMarkdown } from "../../src/reports/markdown.ts";
+import { renderTerminal } from "../../src/reports/terminal.ts";
 import { sampleResult } from "../helpers/sample-result.ts";
 
 /** A coverage picture whose source lines try to break out of a fence, forge a proof line and inject HTML. */
@@ -26,10 +27,23 @@ const coverage: ChangeCoverage = {
         { line: 7, text: "}" },
       ],
     },
+    {
+      file: "extensions/codex/src/app-server/run-attempt.ts",
+      lines: [10, 11],
+      scenario: [],
+      tests: [10],
+      neither: [11],
+      unmapped: [],
+      excerpt: [
+        { line: 10, text: "  const relay = createCodexNativeHookRelay(params);" },
+        { line: 11, text: "  await runCodexTurn(relay);" },
+      ],
+      unreached: "runs only inside a whole Codex app-server attempt",
+    },
   ],
-  total: 4,
+  total: 6,
   scenario: 2,
-  tests: 3,
+  tests: 4,
   testsNotMeasured: undefined,
   unmapped: 0,
 };
@@ -39,8 +53,14 @@ describe("coverage of the change in reports", () => {
     const result = { ...(await sampleResult("v2-correct")), coverage };
     const markdown = renderMarkdown(result);
     const block = markdown.slice(markdown.indexOf("### Coverage of the change"));
-    expect(block).toContain("the live scenario ran 2 and the focused tests ran 3");
-    expect(block).toContain("| `src/agents/harness/native-hook-relay.ts` | 4 | scenario 2/4 tests 3/4 | 6 |");
+    expect(block).toContain("the live scenario ran 2 (33%) and the focused tests ran 4");
+    expect(block).toContain(
+      "| `src/agents/harness/native-hook-relay.ts` | 4 | scenario 2/4 (50%) tests 3/4 | 6 |",
+    );
+    expect(block).toContain("| **total** | 6 | **scenario 2/6 (33%)** | |");
+    expect(block).toContain(
+      "Not reached by the proof's scenario:\n\n- `extensions/codex/src/app-server/run-attempt.ts` (0/2): runs only inside a whole Codex app-server attempt",
+    );
     expect(block).toContain("S     2 |   const state = globalState();");
     expect(block).toContain("T     5 |   if (stale)");
     expect(block).toContain("✗     6 |   return deadBranch();");
@@ -52,6 +72,19 @@ describe("coverage of the change in reports", () => {
     expect(markdown.indexOf("- **What was not tested:**")).toBeLessThan(
       markdown.indexOf("### Coverage of the change"),
     );
+  });
+
+  it("prints the number that matters in the terminal: the lines the proof ran, per file, with why not", async () => {
+    const result = { ...(await sampleResult("v2-correct")), coverage };
+    const lines = renderTerminal(result).split("\n");
+    const start = lines.findIndex((line) => line.startsWith("  coverage "));
+    expect(lines.slice(start, start + 3)).toEqual([
+      "  coverage the proof ran 2/6 (33%) changed non-test lines since 0123456789ab; tests ran 4/6",
+      "    src/agents/harness/native-hook-relay.ts         2/4  50%",
+      "    extensions/codex/src/app-server/run-attempt.ts  0/2   0%  runs only inside a whole Codex app-server attempt",
+    ]);
+    // The [proof] lines stay last.
+    expect(lines.at(-2)).toBe("[proof] verdict=holds");
   });
 
   it("writes one self-contained HTML page: escaped source, no script, no network", async () => {

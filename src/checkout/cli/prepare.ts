@@ -44,6 +44,7 @@ export async function prepareCli(options: PrepareCliOptions): Promise<PreparedCl
     modulesRoot: options.modulesRoot,
     nodePath: options.nodePath,
     kind: mode,
+    sourceMaps: options.sourceMaps,
     passEnv: options.passEnv,
     timeoutMs: options.buildTimeoutMs,
     onProgress: options.onProgress,

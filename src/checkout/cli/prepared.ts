@@ -32,6 +32,8 @@ export interface PrepareCliOptions {
   build: boolean;
   /** `--build-mode`: how (default: defaultBuildMode). */
   buildMode?: BuildMode;
+  /** `--coverage`: a build asks the repo's compiler for source maps beside the bundle. */
+  sourceMaps?: boolean;
   /** The checkout's tsx: --build-mode source runs the CLI's TypeScript entry through it. */
   tsx?: TsxLoader;
   /** `--cli PATH`: the CLI file the hook commands must run. */

@@ -7,7 +7,7 @@ import { mkdirSync } from "node:fs";
 import { acquireLock } from "../../../process/file-lock.ts";
 import { contentTree } from "../../git.ts";
 import { buildKey, buildLockPath, buildsDir, cachedFor } from "./cache.ts";
-import { detectBuild } from "./plan.ts";
+import { detectBuild, withMaps } from "./plan.ts";
 import { buildTree } from "./run.ts";
 import type { BuildOptions, BuildResult } from "./types.ts";
 
@@ -21,10 +21,10 @@ export async function prepareBuild(options: BuildOptions): Promise<BuildResult> 
   const started = Date.now();
   const progress = options.onProgress ?? (() => {});
   const tree = await contentTree(options.root, options.dirty);
-  const plan = detectBuild(options.root, options.nodePath, options.kind);
+  const plan = detectBuild(options.root, options.nodePath, options.kind, options.sourceMaps);
   const cached = cachedFor(options, tree, plan, started);
   if (cached) return cached;
-  const key = buildKey(tree, plan.kind);
+  const key = buildKey(tree, plan.kind, withMaps(plan));
   mkdirSync(buildsDir(), { recursive: true });
   const lock = await acquireLock(buildLockPath(key), {
     signal: options.signal,

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { lockOwner } from "../../../process/file-lock.ts";
 import { linkInstalledModules } from "../../dependencies.ts";
 import { cacheDir } from "../../node-toolchain.ts";
-import { buildLabel } from "./plan.ts";
+import { buildLabel, mapsLabel, mapsOf, withMaps } from "./plan.ts";
 import type { BuildKind, BuildOptions, BuildPlan, BuildResult, BuildStep } from "./types.ts";
 
 export interface BuildMeta {
@@ -14,6 +14,8 @@ export interface BuildMeta {
   /** Absent in entries written before build kinds: those are full builds. */
   kind?: BuildKind;
   note?: string;
+  /** Built with source maps (--coverage): how many output files have a map beside them. */
+  sourceMaps?: number;
   steps: BuildStep[];
   builtAt: string;
   durationMs: number;
@@ -28,9 +30,12 @@ export function buildsDir(): string {
   return join(cacheDir(), "builds");
 }
 
-/** An entry's name: the tree for a full build (as before build kinds), `<tree>.dev` for a dev build. */
-export function buildKey(tree: string, kind: BuildKind): string {
-  return kind === "full" ? tree : `${tree}.${kind}`;
+/**
+ * An entry's name: the tree for a full build (as before build kinds), `<tree>.dev` for a dev build,
+ * `.maps` after either for a build with source maps beside its output (--coverage).
+ */
+export function buildKey(tree: string, kind: BuildKind, sourceMaps = false): string {
+  return `${kind === "full" ? tree : `${tree}.${kind}`}${sourceMaps ? ".maps" : ""}`;
 }
 
 /** The cap on the build cache: RELAY_PROOF_BUILD_CACHE_MB, default 8 GiB. */
@@ -59,8 +64,8 @@ export function partialPath(key: string): string {
   return join(buildsDir(), `.partial-${key}-${process.pid}-${Date.now()}`);
 }
 
-const partialName = /^\.partial-[0-9a-f]+(?:\.dev)?-(\d+)-\d+$/;
-const lockName = /^\.lock-[0-9a-f]+(?:\.dev)?$/;
+const partialName = /^\.partial-[0-9a-f]+(?:\.dev)?(?:\.maps)?-(\d+)-\d+$/;
+const lockName = /^\.lock-[0-9a-f]+(?:\.dev)?(?:\.maps)?$/;
 
 /**
  * What killed runs left in the cache: partial builds and locks whose owner is gone, entries without
@@ -161,6 +166,7 @@ function cachedBuild(
   options: BuildOptions,
   tree: string,
   key: string,
+  plan: BuildPlan,
   started: number,
 ): BuildResult | undefined {
   const entry = join(buildsDir(), key);
@@ -170,7 +176,8 @@ function cachedBuild(
   relink(options.modulesRoot, checkout);
   writeMeta(entry, { ...cachedMeta, lastUsedAt: new Date().toISOString() });
   const kind = cachedMeta.kind ?? "full";
-  const detail = `cached build of tree ${tree.slice(0, 12)}, built in ${(cachedMeta.durationMs / 1000).toFixed(1)} s (${buildLabel(kind, cachedMeta.note)})`;
+  const sourceMaps = options.sourceMaps ? mapsOf(cachedMeta.sourceMaps, plan) : undefined;
+  const detail = `cached build of tree ${tree.slice(0, 12)}, built in ${(cachedMeta.durationMs / 1000).toFixed(1)} s (${buildLabel(kind, cachedMeta.note)})${mapsLabel(sourceMaps)}`;
   options.onProgress?.(`--build: ${detail}`);
   return {
     ok: true,
@@ -182,12 +189,22 @@ function cachedBuild(
     steps: cachedMeta.steps,
     durationMs: Date.now() - started,
     detail,
+    sourceMaps,
   };
 }
 
-/** A cached build that serves `plan`: its own kind, or for `dev` a full build of the tree (a superset). */
+/**
+ * A cached build that serves `plan`: its own kind, or for `dev` a full build of the tree (a superset);
+ * a build with source maps serves a plan without (its JavaScript is the same), never the reverse.
+ */
 export function cachedFor(options: BuildOptions, tree: string, plan: BuildPlan, started: number) {
-  const full = cachedBuild(options, tree, buildKey(tree, "full"), started);
-  if (full || plan.kind === "full") return full;
-  return cachedBuild(options, tree, buildKey(tree, plan.kind), started);
+  const kinds: BuildKind[] = plan.kind === "full" ? ["full"] : ["full", plan.kind];
+  const keys = kinds.flatMap((kind) =>
+    withMaps(plan) ? [buildKey(tree, kind, true)] : [buildKey(tree, kind), buildKey(tree, kind, true)],
+  );
+  for (const key of keys) {
+    const found = cachedBuild(options, tree, key, plan, started);
+    if (found) return found;
+  }
+  return undefined;
 }

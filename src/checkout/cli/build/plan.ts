@@ -3,7 +3,8 @@
 // docs/hook-command.md.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { BuildKind, BuildPlan } from "./types.ts";
+import { sourceMapRequest } from "./source-maps.ts";
+import type { BuildKind, BuildPlan, BuildResult } from "./types.ts";
 
 const tsdownConfigs = ["tsdown.config.ts", "tsdown.config.mts", "tsdown.config.js", "tsdown.config.mjs"];
 /** `<BRAND>_RUN_NODE_SKIP_DTS_BUILD`: the tsdown config then emits no type declarations. */
@@ -42,31 +43,64 @@ export function devBuildSwitches(root: string): Record<string, string> {
  * repo's switch that skips type declarations when its tsdown config has one; without it the plan is
  * the full build (and says so by its kind).
  */
-export function detectBuild(root: string, nodePath: string, kind: BuildKind = "full"): BuildPlan {
+export function detectBuild(
+  root: string,
+  nodePath: string,
+  kind: BuildKind = "full",
+  sourceMaps = false,
+): BuildPlan {
+  const maps = sourceMaps ? sourceMapRequest(root) : undefined;
   if (existsSync(join(root, "scripts/tsdown-build.mjs"))) {
     const steps = ["scripts/tsdown-build.mjs", "scripts/runtime-postbuild.mjs", "scripts/build-stamp.mjs"]
       .filter((script) => existsSync(join(root, script)))
-      .map((script) => [nodePath, script]);
+      .map((script) => [
+        nodePath,
+        script,
+        ...(maps && "args" in maps && maps.script === script ? maps.args : []),
+      ]);
     const env = kind === "dev" ? devBuildSwitches(root) : {};
-    if (Object.keys(env).length === 0) return { steps, env: {}, kind: "full", note: undefined };
+    if (Object.keys(env).length === 0)
+      return { steps, env: {}, kind: "full", note: undefined, sourceMaps: maps };
     const set = Object.keys(env)
       .map((name) => `${name}=1`)
       .join(" ");
-    return { steps, env, kind: "dev", note: `${set}, the repo's own switches: no type declarations` };
+    return {
+      steps,
+      env,
+      kind: "dev",
+      note: `${set}, the repo's own switches: no type declarations`,
+      sourceMaps: maps,
+    };
   }
   try {
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
       scripts?: Record<string, string>;
     };
     if (pkg.scripts?.build)
-      return { steps: [["npm", "run", "build"]], env: {}, kind: "full", note: undefined };
+      return { steps: [["npm", "run", "build"]], env: {}, kind: "full", note: undefined, sourceMaps: maps };
   } catch {
     // no package.json: nothing to build
   }
-  return { steps: [], env: {}, kind: "full", note: undefined };
+  return { steps: [], env: {}, kind: "full", note: undefined, sourceMaps: maps };
 }
 
 /** How a build names itself in progress and in the `cli` line: `dev build (...)` or `full build`. */
 export function buildLabel(kind: BuildKind, note: string | undefined): string {
   return note ? `${kind} build, ${note}` : `${kind} build`;
 }
+
+/** What a build asked for maps has: the maps its meta counts, or why the plan asked for none. */
+export function mapsOf(maps: number | undefined, plan: BuildPlan): BuildResult["sourceMaps"] {
+  if (plan.sourceMaps && "why" in plan.sourceMaps) return { why: plan.sourceMaps.why };
+  return { maps: maps ?? 0 };
+}
+
+/** `, source maps beside 12 files for --coverage` for the build's detail, when they were asked for. */
+export function mapsLabel(maps: BuildResult["sourceMaps"]): string {
+  if (!maps) return "";
+  if (!("maps" in maps)) return "";
+  return `, source maps beside ${maps.maps} file${maps.maps === 1 ? "" : "s"} for --coverage`;
+}
+
+/** Does the plan run its compile step with extra arguments for source maps? Then its entry is its own. */
+export const withMaps = (plan: BuildPlan) => plan.sourceMaps !== undefined && "args" in plan.sourceMaps;

@@ -12,7 +12,8 @@ import { linkInstalledModules } from "../../dependencies.ts";
 import { git } from "../../git.ts";
 import { findCliEntry } from "../entry.ts";
 import { type BuildMeta, buildKey, buildsDir, partialPath, sizeOf, sweepBuilds, writeMeta } from "./cache.ts";
-import { buildLabel } from "./plan.ts";
+import { buildLabel, mapsLabel, mapsOf, withMaps } from "./plan.ts";
+import { hideSourceMapComments } from "./source-maps.ts";
 import {
   type BuildOptions,
   type BuildPlan,
@@ -49,7 +50,7 @@ export async function buildTree(
   started: number,
 ): Promise<BuildResult> {
   const progress = options.onProgress ?? (() => {});
-  const key = buildKey(tree, plan.kind);
+  const key = buildKey(tree, plan.kind, withMaps(plan));
   const entry = join(buildsDir(), key);
   const checkout = join(entry, "checkout");
   const { steps, kind, note } = plan;
@@ -79,6 +80,7 @@ export async function buildTree(
       ...plan.env,
     });
     const ran: BuildStep[] = [];
+    let maps: number | undefined;
     /** This build as data: failed (with why) or built, never from the cache. */
     const outcome = (ok: boolean, detail: string, durationMs = Date.now() - started): BuildResult => ({
       ok,
@@ -90,6 +92,7 @@ export async function buildTree(
       steps: ran,
       durationMs,
       detail,
+      sourceMaps: options.sourceMaps ? mapsOf(maps, plan) : undefined,
     });
     for (const command of steps) {
       throwIfInterrupted(options.signal, "the next --build step");
@@ -116,6 +119,9 @@ export async function buildTree(
         progress(detail);
         return outcome(false, detail);
       }
+      // The maps stay, their comments go before any later step reads the output.
+      if (withMaps(plan) && command[1] === (plan.sourceMaps as { script: string }).script)
+        maps = hideSourceMapComments(partialCheckout);
     }
     if (findCliEntry(partialCheckout, "", false).state === "none") {
       return outcome(false, `--build ran ${ran.length} step(s) but left no dist/entry.(m)js for the CLI`);
@@ -125,6 +131,7 @@ export async function buildTree(
       tree,
       kind,
       ...(note ? { note } : {}),
+      ...(maps !== undefined ? { sourceMaps: maps } : {}),
       steps: ran,
       builtAt: now,
       durationMs: Date.now() - started,
@@ -140,7 +147,7 @@ export async function buildTree(
     }
     const removed = sweepBuilds(key);
     if (removed.length > 0) progress(`--build: cache over its cap, removed ${removed.length} older build(s)`);
-    const detail = `built tree ${tree.slice(0, 12)} in ${(meta.durationMs / 1000).toFixed(1)} s (${buildLabel(kind, note)})`;
+    const detail = `built tree ${tree.slice(0, 12)} in ${(meta.durationMs / 1000).toFixed(1)} s (${buildLabel(kind, note)})${mapsLabel(options.sourceMaps ? mapsOf(maps, plan) : undefined)}`;
     progress(`--build: ${detail}`);
     return outcome(true, detail, meta.durationMs);
   } finally {

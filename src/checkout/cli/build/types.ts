@@ -1,5 +1,6 @@
 // The data of a `--build`: what it is asked (BuildOptions), what it plans (BuildPlan), what it ran
 // (BuildStep) and what it gives (BuildResult). Every stage of src/checkout/cli/build/ speaks these.
+import type { SourceMapRequest } from "./source-maps.ts";
 
 /** One step of a build, as run: the command and how long it took. */
 export interface BuildStep {
@@ -28,6 +29,8 @@ export interface BuildResult {
   steps: BuildStep[];
   durationMs: number;
   detail: string;
+  /** Asked for (`--coverage`): how many output files have a map beside them, or why none were asked for. */
+  sourceMaps?: { maps: number } | { why: string };
 }
 
 export interface BuildOptions {
@@ -40,6 +43,8 @@ export interface BuildOptions {
   nodePath: string;
   /** `dev` builds less when the head has the switch for it (else the full build runs); default full. */
   kind?: BuildKind;
+  /** `--coverage`: ask the repo's compiler for source maps beside the bundle (source-maps.ts). */
+  sourceMaps?: boolean;
   passEnv?: readonly string[];
   timeoutMs?: number;
   onProgress?: (message: string) => void;
@@ -54,4 +59,6 @@ export interface BuildPlan {
   env: Record<string, string>;
   kind: BuildKind;
   note: string | undefined;
+  /** Asked for source maps: the compile step's extra arguments, or why there are none. */
+  sourceMaps?: SourceMapRequest;
 }
