@@ -16,8 +16,18 @@ export interface KarySearchOptions {
   jobs: number;
   /** Test one commit in worker slot `slot` (0 .. jobs-1; one commit per slot at a time). */
   test: (sha: string, slot: number) => Promise<Mark>;
-  /** Called before each round with the commits it tests and how many are still untested. */
-  onRound?: (round: number, shas: readonly string[], untested: number) => void;
+  /**
+   * Called before each round with the commits it tests and how many are still untested; `speculative`
+   * when the round runs while the endpoints are still being verified.
+   */
+  onRound?: (round: number, shas: readonly string[], untested: number, speculative: boolean) => void;
+  /**
+   * Round 1 beside the endpoints' verification (`verified`), on `jobs` slots: it starts at once, its
+   * picks spread over the whole range (nothing is known yet), but nothing it finds is marked until
+   * `verified` resolves. When `verified` rejects, the round is waited for (no test outlives its
+   * worktree), its results are dropped and that error is thrown.
+   */
+  speculative?: { verified: Promise<unknown>; jobs: number };
   /**
    * Bisect's shortcut: the commits (inclusive indices into `range`, -1 the old endpoint) known to
    * behave as the commit at `index` does, or undefined when nothing is known. Asked for both
@@ -115,23 +125,33 @@ export async function karySearch(options: KarySearchOptions): Promise<KaryOutcom
     marks.set(target, mark);
     decided.set(target, { identicalTo: i, round });
   };
-  await spread(last, 0);
-  await spread(-1, 0);
+  let verified = options.speculative?.verified;
+  // Nothing is known before the endpoints are verified: their spans are spread once they are.
+  verified?.catch(() => {});
+  if (!verified) {
+    await spread(last, 0);
+    await spread(-1, 0);
+  }
   for (;;) {
     const { lo, hi } = bounds(marks, last);
     const untested: number[] = [];
     for (let i = lo + 1; i < hi; i++) if (!marks.has(i)) untested.push(i);
     if (untested.length === 0) break;
-    const relevant = shortcut && options.relevant ? untested.filter(options.relevant) : [];
-    const picks = pickPoints(relevant.length > 0 ? relevant : untested, jobs);
+    const relevant = shortcut && options.relevant && !verified ? untested.filter(options.relevant) : [];
+    const width = verified ? Math.max(1, Math.floor(options.speculative?.jobs ?? jobs)) : jobs;
+    const picks = pickPoints(relevant.length > 0 ? relevant : untested, width);
     rounds += 1;
     options.onRound?.(
       rounds,
       picks.map((i) => range[i] as string),
       untested.length,
+      verified !== undefined,
     );
     // Every test of the round finishes before an error is thrown: none outlives its worktree.
     const settled = await Promise.allSettled(picks.map((i, slot) => options.test(range[i] as string, slot)));
+    // A speculative round decides nothing until both endpoints are verified; their error comes first.
+    const endpoints = verified && (await Promise.allSettled([verified]))[0];
+    if (endpoints?.status === "rejected") throw endpoints.reason;
     const failed = settled.find((result) => result.status === "rejected");
     if (failed) throw failed.reason;
     const results = settled.map((result) => (result as PromiseFulfilledResult<Mark>).value);
@@ -139,8 +159,15 @@ export async function karySearch(options: KarySearchOptions): Promise<KaryOutcom
       marks.set(i, results[n] as Mark);
       tested.push({ index: i, mark: results[n] as Mark, round: rounds });
     });
+    if (verified) {
+      verified = undefined;
+      await spread(last, 0);
+      await spread(-1, 0);
+    }
     for (const i of picks) await spread(i, rounds);
   }
+  // No round ran (nothing lies between the endpoints): the answer still waits for their verdicts.
+  if (verified) await verified;
   const { lo, hi } = bounds(marks, last);
   const candidates = range.slice(lo + 1, hi + 1) as string[];
   // Round by round, the newest first within a round: replayed in this order, the last "new" mark is
