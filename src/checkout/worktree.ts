@@ -31,8 +31,9 @@ export async function resolveRef(root: string, ref: string): Promise<string> {
 }
 
 // `git worktree add` reads every registered worktree while it registers its own: two at once in one
-// repo fail ("failed to read .git/worktrees/checkout/commondir"). Adds, removes and prunes of this
-// process run one at a time (compare's two sides and bisect's workers make worktrees together).
+// repo fail ("failed to read .git/worktrees/checkout/commondir"). Registrations, removes and prunes
+// of this process run one at a time (compare's two sides and bisect's workers make worktrees
+// together); the checkouts that fill the registered worktrees, the slow part, run side by side.
 let worktreeQueue: Promise<unknown> = Promise.resolve();
 function oneAtATime<T>(task: () => Promise<T>): Promise<T> {
   const run = worktreeQueue.then(task, task);
@@ -118,10 +119,18 @@ export async function addWorktree(
   };
   const unregister = onCleanup(removeSync);
   // Checked again when its turn in the queue comes: an interrupt meanwhile adds nothing.
-  const added = await oneAtATime(async () =>
-    options.signal?.aborted ? undefined : git(root, ["worktree", "add", "--detach", "--quiet", path, sha]),
+  const registered = await oneAtATime(async () =>
+    options.signal?.aborted
+      ? undefined
+      : git(root, ["worktree", "add", "--detach", "--no-checkout", "--quiet", path, sha]),
   );
-  if (!added) {
+  // Filled outside the queue (what `worktree add` itself runs after registering: reset --hard), so a
+  // second worktree's checkout need not wait for this one's 20k files.
+  const added =
+    registered?.ok && !options.signal?.aborted
+      ? await git(path, ["reset", "--hard", "--quiet", "--no-recurse-submodules"])
+      : registered;
+  if (!added || options.signal?.aborted) {
     await removeSync();
     unregister();
     throw interruptedDuring(`the worktree of ${ref}`);
