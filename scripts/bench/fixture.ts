@@ -76,12 +76,21 @@ export function historyFigures(bin: string, runs: number) {
   }
 }
 
-/** compare on the demo history: base and head side by side vs --sequential. */
-function compareSideBySide(bin: string, demo: ReturnType<typeof createDemoHistory>, runs: number) {
+/**
+ * compare on the demo history: base and head side by side vs --sequential; with `headRef`, a head
+ * that is not checked out, so both sides make a worktree.
+ */
+function compareSideBySide(
+  bin: string,
+  demo: ReturnType<typeof createDemoHistory>,
+  runs: number,
+  headRef?: string,
+) {
   const base = demo.commits["relay: stable ids and a bridge (v1, the bug)"] as string;
-  const compare = [process.execPath, bin, "compare", "--base", base, "--no-tests", "--quiet"];
+  const head = headRef ? ["--head", headRef] : [];
+  const compare = [process.execPath, bin, "compare", "--base", base, ...head, "--no-tests", "--quiet"];
   return sideBySide(
-    "compare --no-tests on the demo history: base and head side by side vs --sequential",
+    `compare --no-tests on the demo history${headRef ? " (the head in a worktree too)" : ""}: base and head side by side vs --sequential`,
     { argv: compare, cwd: demo.repo.root },
     { argv: [...compare, "--sequential"], cwd: demo.repo.root },
     runs,
@@ -93,7 +102,8 @@ function compareSideBySide(bin: string, demo: ReturnType<typeof createDemoHistor
 export function compareRow(bin: string, runs: number): RowFigures[] {
   const demo = createDemoHistory({ vitest: false });
   try {
-    return [figures(compareSideBySide(bin, demo, runs))];
+    const fix = demo.commits["relay: generations (the fix)"] as string;
+    return [figures(compareSideBySide(bin, demo, runs)), figures(compareSideBySide(bin, demo, runs, fix))];
   } finally {
     demo.repo.remove();
   }
