@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { relayProofError } from "../errors.ts";
@@ -110,11 +111,18 @@ export async function addWorktree(
   // One removal, shared: the cleanup registry and the normal path may both ask for it.
   let removal: Promise<void> | undefined;
   const removeSync = () => {
-    removal ??= oneAtATime(async () => {
-      await git(root, ["worktree", "remove", "--force", path]);
-      dir.remove();
-      await git(root, ["worktree", "prune"]);
-    });
+    removal ??= (async () => {
+      // The files go side by side with other worktrees' (seconds for a 20k-file checkout); the slot
+      // dir stays claimed until git's record of the worktree is pruned, one at a time.
+      const removeFiles = () => rm(path, { recursive: true, force: true, maxRetries: 3 });
+      await removeFiles().catch(() => {});
+      await oneAtATime(async () => {
+        // Whatever the first pass left (a file busy for a moment) goes first: prune needs the path gone.
+        await removeFiles().catch(() => {});
+        await git(root, ["worktree", "prune"]);
+        dir.remove();
+      });
+    })();
     return removal;
   };
   const unregister = onCleanup(removeSync);

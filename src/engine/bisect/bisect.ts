@@ -159,6 +159,10 @@ export async function bisectProof(options: BisectOptions): Promise<BisectResult>
       ? AbortSignal.any([options.signal, speculation.signal])
       : speculation.signal;
     const searchSlots = speculate ? endpointSlots(jobs) : 0;
+    // Where the endpoint checks left the trees the search reuses (range indices; -1 the older end).
+    const [goodAt, badAt] =
+      direction === "fixed" ? [(range?.length ?? 0) - 1, -1] : [-1, (range?.length ?? 0) - 1];
+    const at = speculate ? [] : jobs >= 2 ? [goodAt, badAt] : [badAt];
     const search =
       strategy === "kary" && range
         ? await karyBisect(options, {
@@ -169,6 +173,7 @@ export async function bisectProof(options: BisectOptions): Promise<BisectResult>
             older,
             same,
             speculative: verified && { verified, jobs: speculative },
+            at,
           })
         : await gitBisectRun(options, {
             direction,

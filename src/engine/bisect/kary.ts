@@ -41,6 +41,11 @@ export interface KarySearchOptions {
    * every commit up to the next such commit.
    */
   relevant?: (index: number) => boolean;
+  /**
+   * Where each slot's tree is when the search starts (an index into `range`; -1 the old endpoint), so
+   * each pick goes to the nearest free tree: a checkout rewrites only the files that differ.
+   */
+  at?: readonly (number | undefined)[];
   /** The old endpoint's SHA, to name it when a commit is identical to it. */
   older?: string;
   /** Called once when the shortcut contradicted a tested commit and was turned off. */
@@ -72,6 +77,29 @@ export function pickPoints<T>(untested: readonly T[], k: number): T[] {
 }
 
 /**
+ * The slot each pick goes to: picks in order, each to the free slot whose tree is nearest (`at`, the
+ * range index each slot is at; a slot not yet used is farthest), the lowest slot on a tie.
+ */
+export function assignSlots(
+  picks: readonly number[],
+  at: readonly (number | undefined)[],
+  width: number,
+): number[] {
+  const free = Array.from({ length: width }, (_, slot) => slot);
+  const distance = (slot: number, pick: number) => {
+    const where = at[slot];
+    return where === undefined ? Number.POSITIVE_INFINITY : Math.abs(where - pick);
+  };
+  return picks.map((pick) => {
+    let best = 0;
+    for (let n = 1; n < free.length; n++) {
+      if (distance(free[n] as number, pick) < distance(free[best] as number, pick)) best = n;
+    }
+    return free.splice(best, 1)[0] as number;
+  });
+}
+
+/**
  * The open stretch the marks leave: `hi` the lowest new commit (the new endpoint when none), `lo` the
  * highest old commit below it (-1, the old endpoint, when none).
  */
@@ -98,6 +126,7 @@ export async function karySearch(options: KarySearchOptions): Promise<KaryOutcom
   const tested: { index: number; mark: Mark; round: number }[] = [];
   let shortcut = options.same !== undefined;
   let rounds = 0;
+  const at = [...(options.at ?? [])];
   const markOf = (i: number): Mark | undefined => (i === -1 ? "old" : i === last ? "new" : marks.get(i));
   /** Spread the mark of `i` over its span: one mark at the span's end nearest the boundary. */
   const spread = async (i: number, round: number) => {
@@ -148,7 +177,13 @@ export async function karySearch(options: KarySearchOptions): Promise<KaryOutcom
       verified !== undefined,
     );
     // Every test of the round finishes before an error is thrown: none outlives its worktree.
-    const settled = await Promise.allSettled(picks.map((i, slot) => options.test(range[i] as string, slot)));
+    const slots = assignSlots(picks, at, width);
+    const settled = await Promise.allSettled(
+      picks.map((i, n) => options.test(range[i] as string, slots[n] as number)),
+    );
+    picks.forEach((i, n) => {
+      at[slots[n] as number] = i;
+    });
     // A speculative round decides nothing until both endpoints are verified; their error comes first.
     const endpoints = verified && (await Promise.allSettled([verified]))[0];
     if (endpoints?.status === "rejected") throw endpoints.reason;

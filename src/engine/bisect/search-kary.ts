@@ -16,6 +16,8 @@ export async function karyBisect(
     prove: (slot: number, sha: string) => Promise<ProofResult>;
     older: string;
     same: Identity | undefined;
+    /** Where each slot's tree is when the search starts (kary.ts `at`). */
+    at?: readonly (number | undefined)[];
     /** Round 1 beside the endpoints' verification (kary.ts `speculative`). */
     speculative?: { verified: Promise<unknown>; jobs: number };
   },
@@ -37,6 +39,7 @@ export async function karyBisect(
         `${sha.slice(0, 12)} behaves unlike ${identicalTo.slice(0, 12)} although every file its scenario loaded is identical: testing every step from here (the shortcut is off)`,
       ),
     speculative: context.speculative,
+    at: context.at,
     onRound: (round, shas, untested, speculative) =>
       progress?.(
         `round ${round}: testing ${shas.map((sha) => sha.slice(0, 12)).join(", ")} (${untested} untested${speculative ? "; beside the endpoint checks, deciding nothing until both are verified" : ""})`,

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { fastImport } from "../../../fixtures/build-long-history.ts";
 import { git } from "../../../src/checkout/git.ts";
 import { linearRange, parseBisectRun } from "../../../src/engine/bisect/bisect.ts";
-import { karySearch, type Mark, pickPoints } from "../../../src/engine/bisect/kary.ts";
+import { assignSlots, karySearch, type Mark, pickPoints } from "../../../src/engine/bisect/kary.ts";
 import { bisectReplay } from "../../../src/engine/bisect/replay.ts";
 import { tempDir } from "../../helpers/fixture-repo.ts";
 
@@ -95,7 +95,37 @@ describe("pickPoints", () => {
   });
 });
 
+describe("assignSlots", () => {
+  it("sends each pick to the nearest free tree, a tree not yet used last, the lowest slot on a tie", () => {
+    // The newer endpoint's tree in slot 0, the older one's in slot 1: picks go uncrossed.
+    expect(assignSlots([199, 399], [599, -1], 2)).toEqual([1, 0]);
+    expect(assignSlots([10, 20], [15, 15], 2)).toEqual([0, 1]);
+    expect(assignSlots([5, 50, 500], [], 3)).toEqual([0, 1, 2]);
+    expect(assignSlots([5, 50], [undefined, 40, 6], 3)).toEqual([2, 1]);
+    expect(assignSlots([7], [3, 8], 2)).toEqual([1]);
+  });
+});
+
 describe("karySearch", () => {
+  it("tests each round's picks on the trees nearest them", async () => {
+    const range = Array.from({ length: 600 }, (_, index) => `c${index}`);
+    const where: (number | undefined)[] = [599, -1];
+    const moves: number[] = [];
+    await karySearch({
+      range,
+      jobs: 2,
+      at: where,
+      test: async (sha, slot) => {
+        const index = Number(sha.slice(1));
+        moves.push(Math.abs((where[slot] as number) - index));
+        where[slot] = index;
+        return index >= 397 ? "new" : "old";
+      },
+    });
+    // Round 1 from the endpoints' trees to commits 199 and 399: 200 commits each, not 400 each.
+    expect(moves.slice(0, 2).sort()).toEqual([200, 200]);
+  });
+
   it("narrows 600 commits down to one in at most 6 rounds on 2 workers", async () => {
     const range = Array.from({ length: 600 }, (_, index) => `c${index}`);
     const outcome = await karySearch({
