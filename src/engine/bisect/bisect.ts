@@ -158,18 +158,23 @@ export async function bisectProof(options: BisectOptions): Promise<BisectResult>
     const searchSignal = options.signal
       ? AbortSignal.any([options.signal, speculation.signal])
       : speculation.signal;
-    const searchSlots = speculate ? endpointSlots(jobs) : 0;
-    // Where the endpoint checks left the trees the search reuses (range indices; -1 the older end).
+    // Where the endpoint checks left their trees (range indices; -1 the older end).
     const [goodAt, badAt] =
       direction === "fixed" ? [(range?.length ?? 0) - 1, -1] : [-1, (range?.length ?? 0) - 1];
-    const at = speculate ? [] : jobs >= 2 ? [goodAt, badAt] : [badAt];
+    const endpointTrees = jobs >= 2 ? [goodAt, badAt] : [badAt];
+    // The search's slots: a speculative round's trees of its own first, then the endpoints' trees.
+    const poolSlot = (slot: number) =>
+      slot < speculative ? endpointTrees.length + slot : slot - speculative;
+    const at = Array.from({ length: jobs }, (_, slot) =>
+      slot < speculative ? undefined : endpointTrees[slot - speculative],
+    );
     const search =
       strategy === "kary" && range
         ? await karyBisect(options, {
             direction,
             jobs,
             range,
-            prove: (slot, sha) => prove(searchSlots + slot, sha, searchSignal),
+            prove: (slot, sha) => prove(poolSlot(slot), sha, searchSignal),
             older,
             same,
             speculative: verified && { verified, jobs: speculative },
