@@ -6,6 +6,8 @@
 //   npm run bench -- --repo PATH [--base REF] [--runs N] [--no-bisect]
 //                    [--bisect-good REF --bisect-bad REF]   (bisect that real range three ways)
 //                    [--bisect-only]                        (only the bisect figures)
+//   npm run bench [-- --bisect-only | --compare-only]           (fixture: only the long bisect, or only
+//                                                              the compare row on the demo history)
 //   either with [--methods dev,full,source] [--command-runs N] [--pass-env NAME]: the hook command path
 //   per --build-mode, first (empty cache) and warm (issue 17)
 import { spawnSync } from "node:child_process";
@@ -22,7 +24,7 @@ import {
   commandPathFigures,
   printMethods,
 } from "./bench/command-path.ts";
-import { fixtureRows, historyFigures, mutationFigures } from "./bench/fixture.ts";
+import { compareRow, fixtureRows, historyFigures, mutationFigures } from "./bench/fixture.ts";
 import { bisectFigures, longBisectFigures, printLongBisect } from "./bench/long-bisect.ts";
 import { printTable } from "./bench/measure.ts";
 import { overheadTimeline, printTimeline } from "./bench/overhead.ts";
@@ -37,6 +39,7 @@ const { values } = parseArgs({
     "bisect-good": { type: "string" },
     "bisect-bad": { type: "string" },
     "bisect-only": { type: "boolean", default: false },
+    "compare-only": { type: "boolean", default: false },
     methods: { type: "string", default: commandMethods.join(",") },
     "command-runs": { type: "string" },
     "pass-env": { type: "string", multiple: true },
@@ -119,6 +122,22 @@ if (values.repo) {
     `${JSON.stringify({ machine, runs, ...real, commandPath, census, bisect }, null, 2)}\n`,
   );
   console.log(`wrote .bench/${file}`);
+} else if (values["bisect-only"]) {
+  const bisect = longBisectFigures(bin, bisectRuns);
+  printLongBisect(bisect);
+  writeFileSync(
+    join(projectRoot, ".bench", "bisect.json"),
+    `${JSON.stringify({ machine, bisect }, null, 2)}\n`,
+  );
+  console.log("wrote .bench/bisect.json");
+} else if (values["compare-only"]) {
+  const rows = compareRow(bin, runs);
+  printTable(rows);
+  writeFileSync(
+    join(projectRoot, ".bench", "compare.json"),
+    `${JSON.stringify({ machine, runs, rows }, null, 2)}\n`,
+  );
+  console.log("wrote .bench/compare.json");
 } else {
   const rows = fixtureRows(projectRoot, bin, runs);
   console.log("fixture repo (v2-correct) and demo history");

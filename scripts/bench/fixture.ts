@@ -76,6 +76,39 @@ export function historyFigures(bin: string, runs: number) {
   }
 }
 
+/**
+ * compare on the demo history: base and head side by side vs --sequential; with `headRef`, a head
+ * that is not checked out, so both sides make a worktree.
+ */
+function compareSideBySide(
+  bin: string,
+  demo: ReturnType<typeof createDemoHistory>,
+  runs: number,
+  headRef?: string,
+) {
+  const base = demo.commits["relay: stable ids and a bridge (v1, the bug)"] as string;
+  const head = headRef ? ["--head", headRef] : [];
+  const compare = [process.execPath, bin, "compare", "--base", base, ...head, "--no-tests", "--quiet"];
+  return sideBySide(
+    `compare --no-tests on the demo history${headRef ? " (the head in a worktree too)" : ""}: base and head side by side vs --sequential`,
+    { argv: compare, cwd: demo.repo.root },
+    { argv: [...compare, "--sequential"], cwd: demo.repo.root },
+    runs,
+    0.65,
+  );
+}
+
+/** The compare row alone (`npm run bench -- --compare-only`). */
+export function compareRow(bin: string, runs: number): RowFigures[] {
+  const demo = createDemoHistory({ vitest: false });
+  try {
+    const fix = demo.commits["relay: generations (the fix)"] as string;
+    return [figures(compareSideBySide(bin, demo, runs)), figures(compareSideBySide(bin, demo, runs, fix))];
+  } finally {
+    demo.repo.remove();
+  }
+}
+
 /** The side-by-side rows on the fixture repo (scenario, tests, whole proof) and the demo history (compare). */
 export function fixtureRows(projectRoot: string, bin: string, runs: number): RowFigures[] {
   const repo = createFixtureRepo({ variant: "v2-correct" });
@@ -101,8 +134,6 @@ export function fixtureRows(projectRoot: string, bin: string, runs: number): Row
     const handScenario = [node, "--import", "tsx", join(projectRoot, "scripts", "bench", "hand-proof.ts")];
     const testsStage = [node, join(projectRoot, "scripts", "bench", "tests-stage.mjs"), repo.root, "2"];
     const at = (argv: string[]) => ({ argv, cwd: repo.root });
-    const base = demo.commits["relay: stable ids and a bridge (v1, the bug)"] as string;
-    const compare = [node, bin, "compare", "--base", base, "--no-tests", "--quiet"];
     const rows = [
       sideBySide(
         "scenario: relay-proof run --no-tests vs hand-written tsx script (same paths)",
@@ -149,13 +180,7 @@ export function fixtureRows(projectRoot: string, bin: string, runs: number): Row
         at([node, bin, "run", "--quiet", "--shards", "2"]),
         runs,
       ),
-      sideBySide(
-        "compare --no-tests on the demo history: base and head side by side vs --sequential",
-        { argv: compare, cwd: demo.repo.root },
-        { argv: [...compare, "--sequential"], cwd: demo.repo.root },
-        runs,
-        0.65,
-      ),
+      compareSideBySide(bin, demo, runs),
     ];
     return rows.map(figures);
   } finally {

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { relayProofError } from "../errors.ts";
@@ -31,8 +32,9 @@ export async function resolveRef(root: string, ref: string): Promise<string> {
 }
 
 // `git worktree add` reads every registered worktree while it registers its own: two at once in one
-// repo fail ("failed to read .git/worktrees/checkout/commondir"). Adds, removes and prunes of this
-// process run one at a time (compare's two sides and bisect's workers make worktrees together).
+// repo fail ("failed to read .git/worktrees/checkout/commondir"). Registrations, removes and prunes
+// of this process run one at a time (compare's two sides and bisect's workers make worktrees
+// together); the checkouts that fill the registered worktrees, the slow part, run side by side.
 let worktreeQueue: Promise<unknown> = Promise.resolve();
 function oneAtATime<T>(task: () => Promise<T>): Promise<T> {
   const run = worktreeQueue.then(task, task);
@@ -109,19 +111,34 @@ export async function addWorktree(
   // One removal, shared: the cleanup registry and the normal path may both ask for it.
   let removal: Promise<void> | undefined;
   const removeSync = () => {
-    removal ??= oneAtATime(async () => {
-      await git(root, ["worktree", "remove", "--force", path]);
-      dir.remove();
-      await git(root, ["worktree", "prune"]);
-    });
+    removal ??= (async () => {
+      // The files go side by side with other worktrees' (seconds for a 20k-file checkout); the slot
+      // dir stays claimed until git's record of the worktree is pruned, one at a time.
+      const removeFiles = () => rm(path, { recursive: true, force: true, maxRetries: 3 });
+      await removeFiles().catch(() => {});
+      await oneAtATime(async () => {
+        // Whatever the first pass left (a file busy for a moment) goes first: prune needs the path gone.
+        await removeFiles().catch(() => {});
+        await git(root, ["worktree", "prune"]);
+        dir.remove();
+      });
+    })();
     return removal;
   };
   const unregister = onCleanup(removeSync);
   // Checked again when its turn in the queue comes: an interrupt meanwhile adds nothing.
-  const added = await oneAtATime(async () =>
-    options.signal?.aborted ? undefined : git(root, ["worktree", "add", "--detach", "--quiet", path, sha]),
+  const registered = await oneAtATime(async () =>
+    options.signal?.aborted
+      ? undefined
+      : git(root, ["worktree", "add", "--detach", "--no-checkout", "--quiet", path, sha]),
   );
-  if (!added) {
+  // Filled outside the queue (what `worktree add` itself runs after registering: reset --hard), so a
+  // second worktree's checkout need not wait for this one's 20k files.
+  const added =
+    registered?.ok && !options.signal?.aborted
+      ? await git(path, ["reset", "--hard", "--quiet", "--no-recurse-submodules"])
+      : registered;
+  if (!added || options.signal?.aborted) {
     await removeSync();
     unregister();
     throw interruptedDuring(`the worktree of ${ref}`);

@@ -23,6 +23,23 @@ describe("addWorktree", () => {
     ).toHaveLength(1);
   });
 
+  it("makes several worktrees of one repo at once, each with its commit's files and a clean status", async () => {
+    const repo = fixtureRepo();
+    const first = repo.head;
+    repo.write("README.md", "second\n");
+    const second = repo.commit("second commit");
+    const worktrees = await Promise.all([first, second, first].map((sha) => addWorktree(repo.root, sha)));
+    for (const [index, sha] of [first, second, first].entries()) {
+      const worktree = worktrees[index] as (typeof worktrees)[number];
+      expect((await git(worktree.path, ["rev-parse", "HEAD"])).stdout).toBe(sha);
+      expect((await git(worktree.path, ["status", "--porcelain"])).stdout).toBe("");
+      // A clean status at that HEAD: every tracked file is there, as committed.
+      expect(existsSync(join(worktree.path, "package.json"))).toBe(true);
+    }
+    await Promise.all(worktrees.map((worktree) => worktree.remove()));
+    expect(await worktreeCount(repo.root)).toBe(1);
+  });
+
   it("rejects an unknown ref with a usage error that suggests git fetch", async () => {
     const repo = fixtureRepo();
     await expect(addWorktree(repo.root, "no-such-branch")).rejects.toMatchObject({

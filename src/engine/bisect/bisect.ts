@@ -1,5 +1,7 @@
 // `relay-proof bisect`: verify the endpoints, then search the range between them k-ary (with the
 // shortcut) or with git bisect run, in temporary worktrees, and return the first commit as data.
+
+import { availableParallelism } from "node:os";
 import { linkInstalledModules } from "../../checkout/dependencies.ts";
 import { git } from "../../checkout/git.ts";
 import { openTarget } from "../../checkout/open-target.ts";
@@ -22,6 +24,39 @@ import { karyBisect } from "./search-kary.ts";
 export type { BisectOptions, BisectStrategy } from "./options.ts";
 export { linearRange } from "./range.ts";
 export { parseBisectRun } from "./search-git.ts";
+
+/** The worker slots the endpoint checks take: both side by side with two workers, else one. */
+function endpointSlots(jobs: number): number {
+  return jobs >= 2 ? 2 : 1;
+}
+
+/** `work`'s value; when it fails, `running` is waited for first (no run outlives its worktree). */
+async function settledWith<T>(
+  running: Promise<unknown>,
+  work: Promise<T> | undefined,
+): Promise<T | undefined> {
+  try {
+    return await work;
+  } catch (error) {
+    await running.catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * How many commits round 1 tests beside the endpoint checks (0: it waits for them). `speculate: true`
+ * always runs it, on `jobs` slots; by default it runs only on cores the endpoint checks leave idle
+ * (the scenario is CPU-bound: on a 2-core machine, a round beside them only slows both down), and
+ * when the memory fits them all.
+ */
+function speculativeJobs(options: BisectOptions, jobs: number): number {
+  if (options.speculate === false) return 0;
+  if (options.speculate === true) return jobs;
+  const spare = Math.min(jobs, availableParallelism() - endpointSlots(jobs));
+  if (spare < 1) return 0;
+  const together = spare + endpointSlots(jobs);
+  return parallelSlots({ perSlotMiB: scenarioMiB, cores: together }) >= together ? spare : 0;
+}
 
 /**
  * Find the first commit that fixed (or broke) the proof between --good and --bad, with the scenario
@@ -68,7 +103,9 @@ export async function bisectProof(options: BisectOptions): Promise<BisectResult>
   // What each tested commit's scenario loaded (its closure), when the shortcut may use it.
   const closures = new Map<string, ScenarioClosure>();
   const recordClosures = options.shortcut !== false && !options.build;
-  const prove = async (slot: number, sha: string): Promise<ProofResult> => {
+  // Aborted when an endpoint fails its verification: a speculative round's runs stop at once.
+  const speculation = new AbortController();
+  const prove = async (slot: number, sha: string, signal = options.signal): Promise<ProofResult> => {
     const worktree = await pool.at(slot, sha);
     return runProof({
       onClosure: recordClosures ? (closure) => closures.set(sha, closure) : undefined,
@@ -83,11 +120,10 @@ export async function bisectProof(options: BisectOptions): Promise<BisectResult>
       cli: options.cli,
       commandTimeoutMs: options.commandTimeoutMs,
       tests: false,
-      signal: options.signal,
+      signal,
     });
   };
   try {
-    await verifyEndpoints(options, { good, bad }, jobs, prove);
     const { range, strategy, firstParent } = await searchRange(
       root,
       { older, newer },
@@ -99,20 +135,51 @@ export async function bisectProof(options: BisectOptions): Promise<BisectResult>
       subjects.get(sha) ?? (await git(root, ["log", "-1", "--format=%s", sha])).stdout;
     const off = shortcutOff(options, strategy);
     const candidates = [...definition.module.candidates, ...(options.module ? [options.module] : [])];
-    const same =
+    // k-ary round 1 runs beside the endpoint checks (on slots of its own) when the memory allows.
+    const speculative = strategy === "kary" && range !== undefined ? speculativeJobs(options, jobs) : 0;
+    const speculate = speculative > 0;
+    const verifying = verifyEndpoints(options, { good, bad }, jobs, prove);
+    // Its error is thrown where it is awaited below; until then it must not count as unhandled.
+    verifying.catch(() => {});
+    // The shortcut's git log runs beside the checks; it reads the closures only once they are verified.
+    const same = await settledWith(
+      verifying,
       off === undefined && range
-        ? await identity({
-            root,
-            older,
-            newer,
-            range: range.map((c) => c.sha),
-            closures,
-            candidates,
-          })
-        : undefined;
+        ? identity({ root, older, newer, range: range.map((c) => c.sha), closures, candidates })
+        : undefined,
+    );
+    if (!speculate) await verifying;
+    const verified = speculate
+      ? verifying.catch((error: unknown) => {
+          speculation.abort();
+          throw error;
+        })
+      : undefined;
+    const searchSignal = options.signal
+      ? AbortSignal.any([options.signal, speculation.signal])
+      : speculation.signal;
+    // Where the endpoint checks left their trees (range indices; -1 the older end).
+    const [goodAt, badAt] =
+      direction === "fixed" ? [(range?.length ?? 0) - 1, -1] : [-1, (range?.length ?? 0) - 1];
+    const endpointTrees = jobs >= 2 ? [goodAt, badAt] : [badAt];
+    // The search's slots: a speculative round's trees of its own first, then the endpoints' trees.
+    const poolSlot = (slot: number) =>
+      slot < speculative ? endpointTrees.length + slot : slot - speculative;
+    const at = Array.from({ length: jobs }, (_, slot) =>
+      slot < speculative ? undefined : endpointTrees[slot - speculative],
+    );
     const search =
       strategy === "kary" && range
-        ? await karyBisect(options, { direction, jobs, range, prove, older, same })
+        ? await karyBisect(options, {
+            direction,
+            jobs,
+            range,
+            prove: (slot, sha) => prove(poolSlot(slot), sha, searchSignal),
+            older,
+            same,
+            speculative: verified && { verified, jobs: speculative },
+            at,
+          })
         : await gitBisectRun(options, {
             direction,
             good,

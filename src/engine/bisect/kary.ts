@@ -16,8 +16,18 @@ export interface KarySearchOptions {
   jobs: number;
   /** Test one commit in worker slot `slot` (0 .. jobs-1; one commit per slot at a time). */
   test: (sha: string, slot: number) => Promise<Mark>;
-  /** Called before each round with the commits it tests and how many are still untested. */
-  onRound?: (round: number, shas: readonly string[], untested: number) => void;
+  /**
+   * Called before each round with the commits it tests and how many are still untested; `speculative`
+   * when the round runs while the endpoints are still being verified.
+   */
+  onRound?: (round: number, shas: readonly string[], untested: number, speculative: boolean) => void;
+  /**
+   * Round 1 beside the endpoints' verification (`verified`), on `jobs` slots: it starts at once, its
+   * picks spread over the whole range (nothing is known yet), but nothing it finds is marked until
+   * `verified` resolves. When `verified` rejects, the round is waited for (no test outlives its
+   * worktree), its results are dropped and that error is thrown.
+   */
+  speculative?: { verified: Promise<unknown>; jobs: number };
   /**
    * Bisect's shortcut: the commits (inclusive indices into `range`, -1 the old endpoint) known to
    * behave as the commit at `index` does, or undefined when nothing is known. Asked for both
@@ -31,6 +41,11 @@ export interface KarySearchOptions {
    * every commit up to the next such commit.
    */
   relevant?: (index: number) => boolean;
+  /**
+   * Where each slot's tree is when the search starts (an index into `range`; -1 the old endpoint), so
+   * each pick goes to the nearest free tree: a checkout rewrites only the files that differ.
+   */
+  at?: readonly (number | undefined)[];
   /** The old endpoint's SHA, to name it when a commit is identical to it. */
   older?: string;
   /** Called once when the shortcut contradicted a tested commit and was turned off. */
@@ -62,6 +77,29 @@ export function pickPoints<T>(untested: readonly T[], k: number): T[] {
 }
 
 /**
+ * The slot each pick goes to: picks in order, each to the free slot whose tree is nearest (`at`, the
+ * range index each slot is at; a slot not yet used is farthest), the lowest slot on a tie.
+ */
+export function assignSlots(
+  picks: readonly number[],
+  at: readonly (number | undefined)[],
+  width: number,
+): number[] {
+  const free = Array.from({ length: width }, (_, slot) => slot);
+  const distance = (slot: number, pick: number) => {
+    const where = at[slot];
+    return where === undefined ? Number.POSITIVE_INFINITY : Math.abs(where - pick);
+  };
+  return picks.map((pick) => {
+    let best = 0;
+    for (let n = 1; n < free.length; n++) {
+      if (distance(free[n] as number, pick) < distance(free[best] as number, pick)) best = n;
+    }
+    return free.splice(best, 1)[0] as number;
+  });
+}
+
+/**
  * The open stretch the marks leave: `hi` the lowest new commit (the new endpoint when none), `lo` the
  * highest old commit below it (-1, the old endpoint, when none).
  */
@@ -88,6 +126,7 @@ export async function karySearch(options: KarySearchOptions): Promise<KaryOutcom
   const tested: { index: number; mark: Mark; round: number }[] = [];
   let shortcut = options.same !== undefined;
   let rounds = 0;
+  const at = [...(options.at ?? [])];
   const markOf = (i: number): Mark | undefined => (i === -1 ? "old" : i === last ? "new" : marks.get(i));
   /** Spread the mark of `i` over its span: one mark at the span's end nearest the boundary. */
   const spread = async (i: number, round: number) => {
@@ -115,23 +154,39 @@ export async function karySearch(options: KarySearchOptions): Promise<KaryOutcom
     marks.set(target, mark);
     decided.set(target, { identicalTo: i, round });
   };
-  await spread(last, 0);
-  await spread(-1, 0);
+  let verified = options.speculative?.verified;
+  // Nothing is known before the endpoints are verified: their spans are spread once they are.
+  verified?.catch(() => {});
+  if (!verified) {
+    await spread(last, 0);
+    await spread(-1, 0);
+  }
   for (;;) {
     const { lo, hi } = bounds(marks, last);
     const untested: number[] = [];
     for (let i = lo + 1; i < hi; i++) if (!marks.has(i)) untested.push(i);
     if (untested.length === 0) break;
-    const relevant = shortcut && options.relevant ? untested.filter(options.relevant) : [];
-    const picks = pickPoints(relevant.length > 0 ? relevant : untested, jobs);
+    const relevant = shortcut && options.relevant && !verified ? untested.filter(options.relevant) : [];
+    const width = verified ? Math.max(1, Math.floor(options.speculative?.jobs ?? jobs)) : jobs;
+    const picks = pickPoints(relevant.length > 0 ? relevant : untested, width);
     rounds += 1;
     options.onRound?.(
       rounds,
       picks.map((i) => range[i] as string),
       untested.length,
+      verified !== undefined,
     );
     // Every test of the round finishes before an error is thrown: none outlives its worktree.
-    const settled = await Promise.allSettled(picks.map((i, slot) => options.test(range[i] as string, slot)));
+    const slots = assignSlots(picks, at, width);
+    const settled = await Promise.allSettled(
+      picks.map((i, n) => options.test(range[i] as string, slots[n] as number)),
+    );
+    picks.forEach((i, n) => {
+      at[slots[n] as number] = i;
+    });
+    // A speculative round decides nothing until both endpoints are verified; their error comes first.
+    const endpoints = verified && (await Promise.allSettled([verified]))[0];
+    if (endpoints?.status === "rejected") throw endpoints.reason;
     const failed = settled.find((result) => result.status === "rejected");
     if (failed) throw failed.reason;
     const results = settled.map((result) => (result as PromiseFulfilledResult<Mark>).value);
@@ -139,8 +194,15 @@ export async function karySearch(options: KarySearchOptions): Promise<KaryOutcom
       marks.set(i, results[n] as Mark);
       tested.push({ index: i, mark: results[n] as Mark, round: rounds });
     });
+    if (verified) {
+      verified = undefined;
+      await spread(last, 0);
+      await spread(-1, 0);
+    }
     for (const i of picks) await spread(i, rounds);
   }
+  // No round ran (nothing lies between the endpoints): the answer still waits for their verdicts.
+  if (verified) await verified;
   const { lo, hi } = bounds(marks, last);
   const candidates = range.slice(lo + 1, hi + 1) as string[];
   // Round by round, the newest first within a round: replayed in this order, the last "new" mark is

@@ -30,6 +30,11 @@ export interface BisectOptions {
    * identical there (default true; `--no-shortcut` turns it off). Off with --build and with `binary`.
    */
   shortcut?: boolean;
+  /**
+   * Run k-ary round 1 beside the endpoint checks, deciding nothing until both are verified: true
+   * always (on --jobs slots), false never; by default on the cores and memory the checks leave.
+   */
+  speculate?: boolean;
   command?: string[];
   onProgress?: (message: string) => void;
   signal?: AbortSignal;

@@ -16,6 +16,10 @@ export async function karyBisect(
     prove: (slot: number, sha: string) => Promise<ProofResult>;
     older: string;
     same: Identity | undefined;
+    /** Where each slot's tree is when the search starts (kary.ts `at`). */
+    at?: readonly (number | undefined)[];
+    /** Round 1 beside the endpoints' verification (kary.ts `speculative`). */
+    speculative?: { verified: Promise<unknown>; jobs: number };
   },
 ): Promise<Search> {
   const { direction, jobs, range } = context;
@@ -34,9 +38,11 @@ export async function karyBisect(
       progress?.(
         `${sha.slice(0, 12)} behaves unlike ${identicalTo.slice(0, 12)} although every file its scenario loaded is identical: testing every step from here (the shortcut is off)`,
       ),
-    onRound: (round, shas, untested) =>
+    speculative: context.speculative,
+    at: context.at,
+    onRound: (round, shas, untested, speculative) =>
       progress?.(
-        `round ${round}: testing ${shas.map((sha) => sha.slice(0, 12)).join(", ")} (${untested} untested)`,
+        `round ${round}: testing ${shas.map((sha) => sha.slice(0, 12)).join(", ")} (${untested} untested${speculative ? "; beside the endpoint checks, deciding nothing until both are verified" : ""})`,
       ),
     test: async (sha, slot): Promise<Mark> => {
       if (options.signal?.aborted) throw relayProofError("INTERRUPTED", "bisect was interrupted");

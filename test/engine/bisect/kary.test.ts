@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { fastImport } from "../../../fixtures/build-long-history.ts";
 import { git } from "../../../src/checkout/git.ts";
 import { linearRange, parseBisectRun } from "../../../src/engine/bisect/bisect.ts";
-import { karySearch, type Mark, pickPoints } from "../../../src/engine/bisect/kary.ts";
+import { assignSlots, karySearch, type Mark, pickPoints } from "../../../src/engine/bisect/kary.ts";
 import { bisectReplay } from "../../../src/engine/bisect/replay.ts";
 import { tempDir } from "../../helpers/fixture-repo.ts";
 
@@ -95,7 +95,37 @@ describe("pickPoints", () => {
   });
 });
 
+describe("assignSlots", () => {
+  it("sends each pick to the nearest free tree, a tree not yet used last, the lowest slot on a tie", () => {
+    // The newer endpoint's tree in slot 0, the older one's in slot 1: picks go uncrossed.
+    expect(assignSlots([199, 399], [599, -1], 2)).toEqual([1, 0]);
+    expect(assignSlots([10, 20], [15, 15], 2)).toEqual([0, 1]);
+    expect(assignSlots([5, 50, 500], [], 3)).toEqual([0, 1, 2]);
+    expect(assignSlots([5, 50], [undefined, 40, 6], 3)).toEqual([2, 1]);
+    expect(assignSlots([7], [3, 8], 2)).toEqual([1]);
+  });
+});
+
 describe("karySearch", () => {
+  it("tests each round's picks on the trees nearest them", async () => {
+    const range = Array.from({ length: 600 }, (_, index) => `c${index}`);
+    const where: (number | undefined)[] = [599, -1];
+    const moves: number[] = [];
+    await karySearch({
+      range,
+      jobs: 2,
+      at: where,
+      test: async (sha, slot) => {
+        const index = Number(sha.slice(1));
+        moves.push(Math.abs((where[slot] as number) - index));
+        where[slot] = index;
+        return index >= 397 ? "new" : "old";
+      },
+    });
+    // Round 1 from the endpoints' trees to commits 199 and 399: 200 commits each, not 400 each.
+    expect(moves.slice(0, 2).sort()).toEqual([200, 200]);
+  });
+
   it("narrows 600 commits down to one in at most 6 rounds on 2 workers", async () => {
     const range = Array.from({ length: 600 }, (_, index) => `c${index}`);
     const outcome = await karySearch({
@@ -155,6 +185,72 @@ describe("karySearch", () => {
   });
 });
 
+describe("karySearch beside the endpoint checks (speculative round 1)", () => {
+  it("starts round 1 before the endpoints are verified and marks nothing until they are", async () => {
+    const range = Array.from({ length: 600 }, (_, index) => `c${index}`);
+    let verify: () => void = () => {};
+    const verified = new Promise<void>((resolve) => {
+      verify = resolve;
+    });
+    const started: string[] = [];
+    const asked: number[] = [];
+    let isVerified = false;
+    const outcome = karySearch({
+      range,
+      jobs: 2,
+      speculative: { verified, jobs: 3 },
+      test: async (sha) => {
+        started.push(sha);
+        return Number(sha.slice(1)) >= 397 ? "new" : "old";
+      },
+      same: async (index) => {
+        // The shortcut is asked only about verified endpoints and the commits tested after them.
+        expect(isVerified).toBe(true);
+        asked.push(index);
+        return undefined;
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Round 1 runs on its own width (3), spread over the whole range, while the checks run.
+    expect(started).toEqual(["c149", "c299", "c449"]);
+    expect(asked).toEqual([]);
+    isVerified = true;
+    verify();
+    const done = await outcome;
+    expect(done.first).toBe("c397");
+    expect(asked.slice(0, 2)).toEqual([599, -1]);
+    expect(done.tested.filter((step) => step.round === 1)).toHaveLength(3);
+    expect(done.tested.filter((step) => step.round === 2)).toHaveLength(2);
+  });
+
+  it("throws the endpoints' error, not a round's, once every test of the round has finished", async () => {
+    const finished: string[] = [];
+    const range = Array.from({ length: 10 }, (_, index) => `c${index}`);
+    const verified = new Promise((_, reject) => setTimeout(() => reject(new Error("--good fails")), 5));
+    await expect(
+      karySearch({
+        range,
+        jobs: 3,
+        speculative: { verified, jobs: 3 },
+        test: async (sha) => {
+          await new Promise((resolve) => setTimeout(resolve, 30));
+          finished.push(sha);
+          if (sha === "c2") throw new Error("a step's usage error");
+          return "old";
+        },
+      }),
+    ).rejects.toThrow("--good fails");
+    expect(finished).toHaveLength(3);
+  });
+
+  it("waits for the endpoints when nothing lies between them", async () => {
+    const verified = Promise.reject(new Error("--bad holds"));
+    await expect(
+      karySearch({ range: ["c0"], jobs: 2, speculative: { verified, jobs: 2 }, test: async () => "new" }),
+    ).rejects.toThrow("--bad holds");
+  });
+});
+
 describe("k-ary search and git bisect run agree", () => {
   const handWritten = [
     "n",
@@ -172,15 +268,25 @@ describe("k-ary search and git bisect run agree", () => {
   const cases = [...handWritten, ...generatedPatterns(16)];
 
   it.each(cases.map((pattern) => [pattern]))(
-    "on the marked history %s, for 1 to 4 workers, and git bisect replay of its marks agrees",
+    "on the marked history %s, for 1 to 4 workers with and without a speculative round 1, and git bisect replay of its marks agrees",
     async (pattern) => {
       const { root, old, range } = markedHistory(pattern);
       const bad = range.at(-1) as string;
       const expected = await gitBisectAnswer(root, old, bad);
       expect(expected.candidates.length).toBeGreaterThan(0);
       const marks = new Map(range.map((sha, index) => [sha, markOf[pattern[index] as string] as Mark]));
-      for (const jobs of [1, 2, 3, 4]) {
-        const outcome = await karySearch({ range, jobs, test: async (sha) => marks.get(sha) as Mark });
+      const ways = [1, 2, 3, 4].flatMap((jobs) => [
+        { jobs, speculative: undefined },
+        // Round 1 beside the endpoint checks (verified at once), on as many slots as the rounds after.
+        { jobs, speculative: { verified: Promise.resolve(), jobs } },
+      ]);
+      for (const { jobs, speculative } of ways) {
+        const outcome = await karySearch({
+          range,
+          jobs,
+          speculative,
+          test: async (sha) => marks.get(sha) as Mark,
+        });
         expect({ jobs, first: outcome.first, candidates: [...outcome.candidates].sort() }).toEqual({
           jobs,
           first: expected.first,
