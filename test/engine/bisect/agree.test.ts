@@ -11,13 +11,8 @@ import {
 } from "../../helpers/fixture-history.ts";
 
 describe("k-ary and binary bisect agree on every fixture history", () => {
-  // The third element: also bisect with round 1 beside the endpoint checks (the long histories with
-  // unloadable commits on the way, where a speculative round has the most to get wrong).
-  const histories: [
-    string,
-    () => { options: Omit<BisectOptions, "strategy">; expected: string[] },
-    speculate?: boolean,
-  ][] = [
+  // Round 1 beside the endpoint checks (speculate) is bisected against binary in speculate.test.ts.
+  const histories: [string, () => { options: Omit<BisectOptions, "strategy">; expected: string[] }][] = [
     [
       "the fix history (V0 -> V1 -> cannot load -> shared state -> lockfile -> V2)",
       () => {
@@ -62,7 +57,6 @@ describe("k-ary and binary bisect agree on every fixture history", () => {
           expected: [...history.unloadable.slice(1), history.boundary],
         };
       },
-      true,
     ],
     [
       "a regression in one line of an imported helper, among edits of files next to it that nothing imports",
@@ -88,25 +82,15 @@ describe("k-ary and binary bisect agree on every fixture history", () => {
           expected: [history.boundary],
         };
       },
-      true,
     ],
   ];
 
   it.each(histories)(
     "%s",
-    async (_, make, speculate) => {
+    async (_, make) => {
       const { options, expected } = make();
       const kary = await bisectProof({ ...options, strategy: "kary", jobs: 2 });
       const binary = await bisectProof({ ...options, strategy: "binary", jobs: 1 });
-      if (speculate) {
-        // Round 1 beside the endpoint checks finds the same commit.
-        const speculative = await bisectProof({ ...options, strategy: "kary", jobs: 2, speculate: true });
-        expect({
-          first: speculative.first,
-          candidates: speculative.candidates,
-          verdict: speculative.verdict,
-        }).toEqual({ first: binary.first, candidates: binary.candidates, verdict: binary.verdict });
-      }
       expect(kary.strategy).toBe("kary");
       expect(binary.strategy).toBe("binary");
       expect({ first: kary.first, candidates: kary.candidates, verdict: kary.verdict }).toEqual({
@@ -120,7 +104,7 @@ describe("k-ary and binary bisect agree on every fixture history", () => {
       expect(kary.shortcut.used).toBe(true);
       expect(binary.shortcut.used).toBe(false);
       expect(kary.scenarioRuns).toBeLessThan(binary.scenarioRuns);
-      // Up to three whole bisects of a long history, each step a full scenario: minutes on a loaded machine.
+      // Two whole bisects of a long history, each step a full scenario: minutes on a loaded machine.
     },
     270_000,
   );
