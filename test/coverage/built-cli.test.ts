@@ -5,10 +5,11 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { buildsDir } from "../../src/checkout/cli/build/cache.ts";
 import { runProof } from "../../src/engine/run-proof.ts";
-import { fixtureRepo, tempDir } from "../helpers/fixture-repo.ts";
+import { privateCache, treeOf } from "../helpers/build-cache.ts";
+import { fixtureRepo } from "../helpers/fixture-repo.ts";
 
 const cli = "src/cli/native-hook-relay-cli-base.ts";
 const marker = 'const timeoutMs = Number(option(args, "--timeout") ?? "5000");';
@@ -33,15 +34,6 @@ function cliChange(options: { ignoreDist?: boolean } = {}) {
   const head = repo.commit("touch the hook command's CLI");
   return { repo, base, head };
 }
-
-function privateCache(): string {
-  const dir = tempDir("relay-proof-cache-");
-  vi.stubEnv("RELAY_PROOF_CACHE_DIR", dir);
-  return dir;
-}
-
-const treeOf = (root: string) =>
-  execFileSync("git", ["rev-parse", "HEAD^{tree}"], { cwd: root, encoding: "utf8" }).trim();
 
 describe("--coverage of a built CLI", () => {
   it("--build asks the repo's build for source maps and counts the CLI lines the hook commands ran", async () => {

@@ -1,15 +1,15 @@
 // `--build-mode` (issue 17): dev builds with the repo's own switch for no type declarations, full runs
 // the build as it is, source builds nothing and runs src/entry.ts through the checkout's tsx. Each says
 // which it was in the `cli` line and the result; source says it is not the shipped bundle.
-import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { buildsDir } from "../../src/checkout/cli/build/cache.ts";
 import { checkoutLoaderCaches } from "../../src/checkout/loader-cache.ts";
 import { runProof } from "../../src/engine/run-proof.ts";
 import { renderMarkdown } from "../../src/reports/markdown.ts";
-import { fixtureRepo, tempDir } from "../helpers/fixture-repo.ts";
+import { privateCache, treeOf } from "../helpers/build-cache.ts";
+import { fixtureRepo } from "../helpers/fixture-repo.ts";
 
 const commandKeys = [
   "duplicate-module-invoke.command",
@@ -19,15 +19,6 @@ const commandKeys = [
 const stale = "native hook relay bridge stale registration";
 const commandValues = (result: Awaited<ReturnType<typeof runProof>>) =>
   result.scenario.checks.filter((check) => commandKeys.includes(check.key)).map((check) => check.value);
-
-function privateCache(): string {
-  const dir = tempDir("relay-proof-cache-");
-  vi.stubEnv("RELAY_PROOF_CACHE_DIR", dir);
-  return dir;
-}
-
-const treeOf = (root: string) =>
-  execFileSync("git", ["rev-parse", "HEAD^{tree}"], { cwd: root, encoding: "utf8" }).trim();
 
 describe("--build-mode", () => {
   it("dev (the default) builds with the repo's switch for no type declarations, and the cli line says so", async () => {

@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { buildsDir } from "../../src/checkout/cli/build/cache.ts";
 import { compareRefs } from "../../src/engine/compare.ts";
 import { runProof } from "../../src/engine/run-proof.ts";
+import { privateCache } from "../helpers/build-cache.ts";
 import { fixtureRepo, tempDir } from "../helpers/fixture-repo.ts";
 
 const commandKeys = [
@@ -18,11 +19,6 @@ function commandChecks(result: Awaited<ReturnType<typeof runProof>>) {
 }
 
 /** A private relay-proof cache for builds, removed with the test. */
-function privateCache(): string {
-  const dir = tempDir("relay-proof-cache-");
-  vi.stubEnv("RELAY_PROOF_CACHE_DIR", dir);
-  return dir;
-}
 
 describe("the hook command path", () => {
   it("runs the checkout's own CLI from source and records the command it ran", async () => {
