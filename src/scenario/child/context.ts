@@ -61,7 +61,11 @@ export function createContext(
       // A distinct query string makes the ESM loader create a distinct module instance; the instance
       // hook carries it to every module of the checkout's own that this one imports (instances.ts).
       const url = graphs.urlOf(instance, absolute);
-      const load = async () => (await import(url)) as Record<string, unknown>;
+      const load = async () => {
+        const loaded = (await import(url)) as Record<string, unknown>;
+        graphs.loaded(instance, absolute);
+        return loaded;
+      };
       if (imported.has(url)) return load();
       imported.add(url);
       // The first import of each file into each instance: what a copy of the graph costs.

@@ -91,6 +91,11 @@ export async function load(url, context, next) {
 export interface InstanceGraphs {
   /** The URL that loads `absolutePath` as part of `instance`'s copy of the graph. */
   urlOf(instance: string, absolutePath: string): string;
+  /**
+   * `instance` imported `absolutePath` by its tagged URL. Counted here too: where tsx resolves
+   * in-thread (a Node with module.registerHooks, e.g. 24), such an import does not reach the hook.
+   */
+  loaded(instance: string, absolutePath: string): void;
   /** How many of the checkout's own modules `instance`'s copy holds so far. */
   modules(instance: string): number;
 }
@@ -110,14 +115,22 @@ export function installInstanceGraphs(repoRoot: string): InstanceGraphs {
   const drain = (port: MessagePort) => {
     for (let message = receiveMessageOnPort(port); message; message = receiveMessageOnPort(port)) {
       const { instance, path } = message.message as { instance: string; path: string };
-      const files = seen.get(instance) ?? new Set<string>();
-      files.add(path);
-      seen.set(instance, files);
+      count(instance, path);
     }
+  };
+  const own = (url: string) => !url.includes("/node_modules/") && roots.some((root) => url.startsWith(root));
+  const count = (instance: string, url: string) => {
+    const files = seen.get(instance) ?? new Set<string>();
+    files.add(url);
+    seen.set(instance, files);
   };
   return {
     urlOf: (instance, absolutePath) =>
       `${pathToFileURL(absolutePath).href}?${instanceParam}=${encodeURIComponent(instance)}`,
+    loaded(instance, absolutePath) {
+      const url = pathToFileURL(absolutePath).href;
+      if (own(url)) count(instance, url);
+    },
     modules(instance) {
       drain(port1);
       return seen.get(instance)?.size ?? 0;

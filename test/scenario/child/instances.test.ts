@@ -81,6 +81,29 @@ describe("whole-graph module instances", () => {
     });
   });
 
+  it("counts a file an instance imported by its tagged URL once, and never an installed package's", () => {
+    // Where tsx resolves in-thread (Node 24), such an import does not always reach the hook: the
+    // scenario says what it imported (context.ts), and the count must not depend on the hook alone.
+    const root = checkout();
+    const script = join(root, "count.mjs");
+    writeFileSync(
+      script,
+      [
+        `import { installInstanceGraphs } from ${JSON.stringify(instances)};`,
+        `const graphs = installInstanceGraphs(${JSON.stringify(root)});`,
+        `graphs.loaded("a", ${JSON.stringify(join(root, "src/sibling.ts"))});`,
+        `graphs.loaded("a", ${JSON.stringify(join(root, "src/sibling.ts"))});`,
+        `graphs.loaded("a", ${JSON.stringify(join(root, "node_modules/installed-pkg/index.js"))});`,
+        'console.log(JSON.stringify([graphs.modules("a"), graphs.modules("b")]));',
+      ].join("\n"),
+    );
+    const out = execFileSync(process.execPath, ["--import", tsxLoader, script], {
+      cwd: root,
+      encoding: "utf8",
+    });
+    expect(JSON.parse(out.trim().split("\n").at(-1) ?? "[]")).toEqual([1, 0]);
+  });
+
   it("carries the instance through a workspace package linked into node_modules", () => {
     const root = checkout();
     // The package as pnpm links it: node_modules/@ws/linked -> ../../packages/linked (its real path is the checkout's).
