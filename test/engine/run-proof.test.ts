@@ -136,9 +136,10 @@ describe("runProof toolchain", () => {
     expect(result.toolchain.tsxSource).toBe("relay-proof");
     const byKey = Object.fromEntries(result.scenario.checks.map((check) => [check.key, check]));
     expect(byKey["duplicate-module-invoke"]?.value).toBe("error:native hook relay not found");
-    // The hook command needs the checkout's own tsx; without it that path did not run: skipped, not passed.
+    // The hook command needs the checkout's own TypeScript toolchain (its CLI loader's esbuild); without
+    // it that path did not run: skipped, not passed.
     expect(byKey["duplicate-module-invoke.command"]).toMatchObject({ status: "skipped", value: "skipped" });
-    expect(result.notTested[0]).toMatch(/^duplicate-module-invoke\.command: .*tsx/);
+    expect(result.notTested[0]).toMatch(/^duplicate-module-invoke\.command: .*esbuild/);
   });
 });
 
