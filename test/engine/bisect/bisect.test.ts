@@ -1,20 +1,69 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { relayModulePath } from "../../../fixtures/build-fixture-repo.ts";
 import { git } from "../../../src/checkout/git.ts";
-import { bisectProof } from "../../../src/engine/bisect/bisect.ts";
+import { type BisectOptions, bisectProof } from "../../../src/engine/bisect/bisect.ts";
+import { expectAgreement, once } from "../../helpers/bisect-agreement.ts";
 import { fixHistory, regressionHistory } from "../../helpers/fixture-history.ts";
 import { fixtureRepo } from "../../helpers/fixture-repo.ts";
 import { repoState } from "../../helpers/repo-state.ts";
 
+// The fix and the regression history, each bisected once per strategy (on first use): the tests
+// that read a bisect and the agreement test of its history share it (each whole bisect a dozen
+// scenario runs). The histories stay until the file ends; each test checks they are untouched.
+const removals: (() => void)[] = [];
+afterAll(() => {
+  for (const remove of removals) remove();
+});
+function bisected(
+  make: typeof fixHistory,
+  endpoints: (commits: Record<string, string>) => { good: string; bad: string },
+) {
+  const history = once(async () => {
+    const { repo, commits } = make((remove) => removals.push(remove));
+    return {
+      repo,
+      commits,
+      before: await repoState(repo.root),
+      options: { repo: repo.root, ...endpoints(commits) },
+    };
+  });
+  const run = (options: Pick<BisectOptions, "strategy" | "jobs">) =>
+    once(async () => {
+      const made = await history();
+      const result = await bisectProof({ ...made.options, ...options });
+      expect(await repoState(made.repo.root)).toEqual(made.before);
+      return { ...made, result };
+    });
+  return { kary: run({ strategy: "kary", jobs: 2 }), binary: run({ strategy: "binary", jobs: 1 }) };
+}
+const fix = bisected(fixHistory, (commits) => ({
+  good: "HEAD",
+  bad: commits["relay: first version (v0)"] as string,
+}));
+const regression = bisected(regressionHistory, (commits) => ({
+  good: commits["relay: generations (the fix)"] as string,
+  bad: "HEAD",
+}));
+
+describe("k-ary and binary bisect agree", () => {
+  it("on the fix history (V0 -> V1 -> cannot load -> shared state -> lockfile -> V2)", async () => {
+    const kary = await fix.kary();
+    const binary = await fix.binary();
+    expectAgreement(kary.result, binary.result, [kary.commits["relay: generations (the fix)"] as string]);
+  }, 270_000);
+
+  it("on the regression history (V2 -> cannot load -> V2 -> the bridge skips generations)", async () => {
+    const kary = await regression.kary();
+    const binary = await regression.binary();
+    expectAgreement(kary.result, binary.result, [
+      kary.commits["relay: fast path for the bridge (regression)"] as string,
+    ]);
+  }, 270_000);
+});
+
 describe("bisectProof", () => {
   it("finds the commit that fixed it, skipping commits where the module cannot load", async () => {
-    const { repo, commits } = fixHistory();
-    const before = await repoState(repo.root);
-    const result = await bisectProof({
-      repo: repo.root,
-      good: "HEAD",
-      bad: commits["relay: first version (v0)"] as string,
-    });
+    const { repo, commits, before, result } = await fix.kary();
     expect(result.direction).toBe("fixed");
     expect(result.first).toEqual({
       sha: commits["relay: generations (the fix)"],
@@ -55,15 +104,7 @@ describe("bisectProof", () => {
   });
 
   it("finds the commit that broke it in the other direction, with git bisect run skipping what cannot load", async () => {
-    const { repo, commits } = regressionHistory();
-    const before = await repoState(repo.root);
-    const result = await bisectProof({
-      repo: repo.root,
-      good: commits["relay: generations (the fix)"] as string,
-      bad: "HEAD",
-      strategy: "binary",
-      jobs: 1,
-    });
+    const { repo, before, result } = await regression.binary();
     expect(result).toMatchObject({ direction: "broke", strategy: "binary", jobs: 1 });
     expect(result.first?.subject).toBe("relay: fast path for the bridge (regression)");
     expect(result.steps.some((step) => step.outcome === "skipped")).toBe(true);
