@@ -102,8 +102,9 @@ describe("relay-proof bisect --strategy / --jobs and compare --sequential (end t
     const base = commits["relay: stable ids and a bridge (v1, the bug)"] as string;
     const args = ["compare", "--repo", repo.root, "--base", base, "--head", "HEAD", "--no-tests", "--quiet"];
     const [together, sequential] = [await runCli(args), await runCli([...args, "--sequential"])];
-    expect(together.exitCode).toBe(0);
-    expect(sequential.exitCode).toBe(0);
+    // The proof lines say why, should one side not verify.
+    expect(together.exitCode, together.stdout).toBe(0);
+    expect(sequential.exitCode, sequential.stdout).toBe(0);
     expect(together.stderr).toBe("");
     const proofLines = (stdout: string) => stdout.split("\n").filter((line) => line.startsWith("[proof] "));
     expect(proofLines(together.stdout)).toEqual(proofLines(sequential.stdout));

@@ -1,8 +1,9 @@
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { relayModulePath } from "../../fixtures/build-fixture-repo.ts";
+import type { ScenarioClosure } from "../../src/engine/run-options.ts";
 import { runProof } from "../../src/engine/run-proof.ts";
 import { fixtureRepo } from "../helpers/fixture-repo.ts";
 
@@ -140,6 +141,26 @@ describe("runProof toolchain", () => {
     // it that path did not run: skipped, not passed.
     expect(byKey["duplicate-module-invoke.command"]).toMatchObject({ status: "skipped", value: "skipped" });
     expect(result.notTested[0]).toMatch(/^duplicate-module-invoke\.command: .*esbuild/);
+  });
+});
+
+describe("runProof recording what the scenario loaded (bisect's shortcut)", () => {
+  it("records the files only the hook commands load, and the workspace file a tsconfig path names", async () => {
+    const repo = fixtureRepo();
+    let closure: ScenarioClosure | undefined;
+    const result = await runProof({ repo: repo.root, tests: false, onClosure: (c) => (closure = c) });
+    expect(result.verdict).toBe("holds");
+    expect(closure?.complete).toBe(true);
+    const read = (closure?.read ?? []).map((path) => relative(closure?.scenarioRoot ?? "", path));
+    // The CLI's files load only in the command processes, through the fixture's own loader hooks.
+    expect(read).toEqual(
+      expect.arrayContaining([
+        "fixtureClaw.mjs",
+        "src/cli/native-hook-relay-cli.ts",
+        "src/cli/native-hook-relay-cli-base.ts",
+        "packages/normalization-core/src/index.ts",
+      ]),
+    );
   });
 });
 
