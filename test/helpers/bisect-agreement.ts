@@ -17,12 +17,3 @@ export function expectAgreement(kary: BisectResult, binary: BisectResult, expect
   expect(binary.shortcut.used).toBe(false);
   expect(kary.scenarioRuns).toBeLessThan(binary.scenarioRuns);
 }
-
-/** A value made on first use and shared by the tests of one file that read it. */
-export function once<T>(make: () => Promise<T>): () => Promise<T> {
-  let made: Promise<T> | undefined;
-  return () => {
-    made ??= make();
-    return made;
-  };
-}

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { relayModulePath } from "../../../fixtures/build-fixture-repo.ts";
 import { git } from "../../../src/checkout/git.ts";
 import { type BisectOptions, bisectProof } from "../../../src/engine/bisect/bisect.ts";
-import { expectAgreement, once } from "../../helpers/bisect-agreement.ts";
+import { expectAgreement } from "../../helpers/bisect-agreement.ts";
 import { fixHistory, regressionHistory } from "../../helpers/fixture-history.ts";
 import { fixtureRepo } from "../../helpers/fixture-repo.ts";
 import { repoState } from "../../helpers/repo-state.ts";
@@ -10,6 +10,13 @@ import { repoState } from "../../helpers/repo-state.ts";
 // The fix and the regression history, each bisected once per strategy (on first use): the tests
 // that read a bisect and the agreement test of its history share it (each whole bisect a dozen
 // scenario runs). The histories stay until the file ends; each test checks they are untouched.
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => {
+    made ??= make();
+    return made;
+  };
+}
 const removals: (() => void)[] = [];
 afterAll(() => {
   for (const remove of removals) remove();
