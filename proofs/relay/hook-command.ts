@@ -20,7 +20,9 @@ type Answer =
   | { kind: "answered"; exitCode: number }
   | { kind: "unavailable"; reason: string; denied: boolean; exitCode: number | undefined }
   | { kind: "timed-out"; where: string }
-  | { kind: "did-not-run"; reason: string };
+  | { kind: "did-not-run"; reason: string }
+  /** The run was asked to build the CLI (or run it from source) and could not: no command to run. */
+  | { kind: "no-cli"; reason: string };
 
 export type RanCommand = (Answer | { kind: "none"; reason: string }) & {
   command?: string;
@@ -109,7 +111,7 @@ export function hookCommands(ctx: ScenarioContext, payload: string, gateway?: Ga
     },
   ): Promise<RanCommand> {
     // A hook command is evidence only through this checkout's own CLI at this commit.
-    if (!usable) return { kind: "none", reason: ctx.cli.detail };
+    if (!usable) return { kind: ctx.cli.state === "failed" ? "no-cli" : "none", reason: ctx.cli.detail };
     if (typeof handle?.commandForEvent !== "function")
       return { kind: "none", reason: "handle has no commandForEvent" };
     const built = await capture(() => handle.commandForEvent?.(options.event ?? hookEvent));
@@ -182,6 +184,10 @@ function notAnAnswer(answer: RanCommand): CheckOutcome | undefined {
     };
   }
   if (answer.kind === "none") return { status: "skipped", value: "skipped", detail: answer.reason };
+  // The user asked for the command path (--build) and the CLI could not be made: not tested, never a
+  // pass by omission (a bisect step is 125 there, as git bisect expects of a commit that cannot build).
+  if (answer.kind === "no-cli")
+    return { status: "cannot-test", value: "cannot-test(no CLI: its build failed)", detail: answer.reason };
   if (answer.kind === "did-not-run") return { status: "skipped", value: "skipped", detail: answer.reason };
   if (
     answer.kind === "unavailable" &&
@@ -250,7 +256,8 @@ export function commandStale(answer: RanCommand): CheckOutcome {
  * usual exit: the stale command's), never reach the relay as if current, never crash on parsing.
  */
 export function commandLegacy(answer: RanCommand, stale: RanCommand | undefined): CheckOutcome {
-  if (answer.kind === "timed-out" || answer.kind === "none") return notAnAnswer(answer) as CheckOutcome;
+  if (answer.kind === "timed-out" || answer.kind === "none" || answer.kind === "no-cli")
+    return notAnAnswer(answer) as CheckOutcome;
   // A crash is the missing --generation's only when the same CLI ran the stale command (with one).
   const staleRan = stale?.kind === "unavailable" || stale?.kind === "answered";
   if (answer.kind === "did-not-run" && !staleRan)

@@ -65,7 +65,7 @@ export interface ProofResult {
   };
   /**
    * The CLI the hook commands ran (`entry` relative to the checkout, or to the build checkout), its state
-   * (`source`, `ready`, `none`, `stale`, `absent`: see docs/hook-command.md), and the --build that made it.
+   * (`source`, `ready`, `none`, `stale`, `absent`, `failed`: see docs/hook-command.md), and the --build that made it.
    */
   cli:
     | {

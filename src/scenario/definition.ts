@@ -52,8 +52,10 @@ export interface ShellResult {
  * The checkout's CLI as the engine found it before the scenario started: `source` runs without a build,
  * `ready` has a build of this very commit; `none`, `stale` and `absent` mean a command it runs would not
  * be evidence (no build, a build of another commit, no CLI), so a scenario skips it with `detail`.
+ * `failed`: the run was asked to make the CLI (`--build`, `--build-mode source`) and could not, so a
+ * command it would run cannot be tested (`detail` says why): never skipped under a holding verdict.
  */
-export type CliState = "source" | "ready" | "none" | "stale" | "absent";
+export type CliState = "source" | "ready" | "none" | "stale" | "absent" | "failed";
 
 export interface CliInfo {
   /** Absolute path of the CLI file; the child's process.argv[1] is set to it (it poses as the CLI). */

@@ -107,7 +107,7 @@ describe("--build-mode", () => {
     expect(commandValues(result)).toEqual(["0", stale, "0"]);
   });
 
-  it("source never runs beside a dist/ of another commit, which a head finding its CLI by package root would run", async () => {
+  it("source never runs beside a dist/ of another commit, which a head finding its CLI by package root would run: its commands cannot be tested", async () => {
     privateCache();
     const repo = fixtureRepo({ cli: "dist" });
     const marker = join(repo.root, "..", `stale-dist-ran-${Date.now()}`);
@@ -119,8 +119,10 @@ describe("--build-mode", () => {
     repo.write("README.md", "a later commit\n");
     repo.commit("a later commit");
     const result = await runProof({ repo: repo.root, tests: false, build: true, buildMode: "source" });
+    expect(result.verdict).toBe("cannot-test");
     for (const check of result.scenario.checks.filter((c) => commandKeys.includes(c.key))) {
-      expect(check.status).toBe("skipped");
+      expect(check.status).toBe("cannot-test");
+      expect(check.value).toBe("cannot-test(no CLI: its build failed)");
       expect(check.detail).toMatch(
         /^--build-mode source: the work tree has a dist\/ of another build \(dist built from [0-9a-f]{12}, not HEAD\) that a head not reading FIXTURECLAW_CLI_PATH would run; run with --build-mode dev or full$/,
       );
@@ -128,21 +130,24 @@ describe("--build-mode", () => {
     expect(existsSync(marker)).toBe(false);
   });
 
-  it("source on a head with no src/entry.ts skips the commands with the reason, never runs a build", async () => {
+  it("source on a head with no src/entry.ts cannot test the commands, says why, and never runs a build", async () => {
     const cache = privateCache();
     const repo = fixtureRepo({ cli: "dist" });
     rmSync(join(repo.root, "src", "entry.ts"));
     repo.commit("no TypeScript entry");
     const result = await runProof({ repo: repo.root, tests: false, build: true, buildMode: "source" });
-    expect(result.verdict).toBe("holds");
+    // Asked for the command path and none could be made: not a holding verdict without it.
+    expect(result.verdict).toBe("cannot-test");
+    expect(result.scenario.checks.find((c) => c.key === "duplicate-module-invoke")?.status).toBe("pass");
     for (const check of result.scenario.checks.filter((c) => commandKeys.includes(c.key))) {
       expect(check).toMatchObject({
-        status: "skipped",
+        status: "cannot-test",
+        value: "cannot-test(no CLI: its build failed)",
         detail:
           "--build-mode source: this head has no src/entry.ts to run from source; run with --build-mode dev or full",
       });
     }
-    expect(result.cli).toMatchObject({ state: "none", mode: "source" });
+    expect(result.cli).toMatchObject({ state: "failed", mode: "source" });
     expect(existsSync(join(cache, "builds"))).toBe(false);
     // The commands did not run: the report names no CLI they ran through, and says why they were skipped.
     const markdown = renderMarkdown(result);

@@ -157,7 +157,7 @@ describe("the hook command path", () => {
     expect(dirty.cli?.build?.tree).not.toBe(clean.cli?.build?.tree);
   });
 
-  it("a build that fails skips the commands with its error, and the scenario still proves the module", async () => {
+  it("a build that fails makes the command lines cannot-test with its error, never a holding verdict without them", async () => {
     privateCache();
     const repo = fixtureRepo({ cli: "dist" });
     repo.write(
@@ -166,14 +166,34 @@ describe("the hook command path", () => {
     );
     repo.commit("a broken build");
     const result = await runProof({ repo: repo.root, tests: false, build: true });
-    expect(result.verdict).toBe("holds");
+    expect(result.verdict).toBe("cannot-test");
+    expect(result.exitCode).toBe(125);
+    // The scenario still ran the module's own paths.
+    expect(result.scenario.checks.find((c) => c.key === "duplicate-module-invoke")?.status).toBe("pass");
+    expect(result.cli).toMatchObject({ state: "failed" });
     for (const check of commandChecks(result)) {
-      expect(check.status).toBe("skipped");
+      expect(check.status).toBe("cannot-test");
+      expect(check.value).toBe("cannot-test(no CLI: its build failed)");
       expect(check.detail).toBe(
         "--build failed: scripts/tsdown-build.mjs exit 3: tsdown: cannot compile src/entry.ts",
       );
     }
     expect(readdirSync(buildsDir())).toEqual([]);
+  });
+
+  it("a build that fails never hides the bug the scenario shows: still fails, its command lines cannot-test", async () => {
+    privateCache();
+    const repo = fixtureRepo({ cli: "dist", variant: "v1-module-local" });
+    repo.write("scripts/tsdown-build.mjs", 'console.error("tsdown: cannot compile"); process.exit(3);\n');
+    repo.commit("a broken build");
+    const result = await runProof({ repo: repo.root, tests: false, build: true });
+    expect(result.verdict).toBe("fails");
+    expect(result.exitCode).toBe(1);
+    expect(result.scenario.checks.find((c) => c.key === "duplicate-module-invoke")?.status).toBe("fail");
+    expect(result.scenario.checks.find((c) => c.key === "duplicate-module-invoke.command")).toMatchObject({
+      status: "cannot-test",
+      value: "cannot-test(no CLI: its build failed)",
+    });
   });
 
   it("--cli PATH runs the commands through that file and hands it to the head as <NAME>_CLI_PATH", async () => {

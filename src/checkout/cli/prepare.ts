@@ -53,7 +53,7 @@ export async function prepareCli(options: PrepareCliOptions): Promise<PreparedCl
   if (!build.ok) {
     return {
       ...unbuilt(options.root),
-      cli: { ...found, state: "none", detail: build.detail },
+      cli: { ...found, state: "failed", detail: build.detail },
       build,
       mode: build.kind,
     };

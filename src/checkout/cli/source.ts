@@ -32,7 +32,7 @@ export async function fromSource(options: PrepareCliOptions, found: CliEntry): P
   if (why || !entry || !options.tsx) {
     const detail = `--build-mode source: ${why}; run with --build-mode dev or full`;
     options.onProgress?.(detail);
-    return { ...unbuilt(options.root), cli: { ...found, state: "none", detail }, mode: "source" };
+    return { ...unbuilt(options.root), cli: { ...found, state: "failed", detail }, mode: "source" };
   }
   const tsx = options.tsx;
   const detail = `source through tsx ${tsx.version} (${tsx.source}), not the shipped bundle`;

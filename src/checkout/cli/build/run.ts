@@ -12,6 +12,7 @@ import { linkInstalledModules } from "../../dependencies.ts";
 import { git } from "../../git.ts";
 import { findCliEntry } from "../entry.ts";
 import { type BuildMeta, buildKey, buildsDir, partialPath, sizeOf, sweepBuilds, writeMeta } from "./cache.ts";
+import { errorLines } from "./error-lines.ts";
 import { buildLabel, mapsLabel, mapsOf, withMaps } from "./plan.ts";
 import { hideSourceMapComments } from "./source-maps.ts";
 import {
@@ -21,17 +22,6 @@ import {
   type BuildStep,
   defaultBuildTimeoutMs,
 } from "./types.ts";
-
-/** The last lines of a failed step that say something: no stack frames, no Node version banner. */
-function errorLines(output: string): string {
-  const lines = output
-    .split("\n")
-    .map((line) => line.trim())
-    .filter(
-      (line) => line !== "" && !/^at\s/.test(line) && !/^Node\.js v\d/.test(line) && !/^[╭╰│]/.test(line),
-    );
-  return lines.slice(-2).join(" | ");
-}
 
 /** Copy the files of `tree` into `dest` (a private index: the user's index and work tree stay as they are). */
 async function checkoutTree(root: string, tree: string, dest: string): Promise<void> {
