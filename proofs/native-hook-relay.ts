@@ -10,7 +10,11 @@ import { installApprovals } from "./relay/approvals.ts";
 import { censusKeys, runCensus } from "./relay/census/census.ts";
 import { checkCommandGeneration } from "./relay/command-generation.ts";
 import { openGateway } from "./relay/gateway.ts";
-import { describeGatewayServer, startGatewayServer } from "./relay/gateway-server.ts";
+import {
+  describeGatewayServer,
+  keepGatewayCallsPrivate,
+  startGatewayServer,
+} from "./relay/gateway-server.ts";
 import { keepHeadFilesPrivate } from "./relay/head-files.ts";
 import { hookCommands } from "./relay/hook-command.ts";
 import { checkOneRegistry } from "./relay/one-registry.ts";
@@ -25,6 +29,7 @@ const paths = (key: string) => [key, `${key}.bridge`, `${key}.command`, `${key}.
 async function scenario(ctx: ScenarioContext): Promise<void> {
   // Before the head's code loads: its config and logs stay in this run's private dirs.
   const headConfig = keepHeadFilesPrivate(ctx);
+  await keepGatewayCallsPrivate(headConfig);
   const { relay, first, shape, runs } = await openWithFirstRegistration(ctx);
   ctx.info("api", shape);
   ctx.info("caller", runs.caller());

@@ -40,7 +40,8 @@ export function describeGatewayServer(state: GatewayServerState): string {
   return `${state.kind === "absent" ? "absent" : "not-started"}(${state.reason})`;
 }
 
-function freePort(): Promise<number> {
+/** A loopback port nothing listens on at this moment (the OS's pick, released at once). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once("error", reject);
@@ -53,6 +54,21 @@ function freePort(): Promise<number> {
 }
 
 type Closable = { close?: (...args: unknown[]) => unknown };
+
+/**
+ * Where the head's in-process gateway calls go when nothing names a gateway: a loopback port of this
+ * run's on which nothing listens, never the user's own gateway at the head's default port (18789). A
+ * head from before PR 86340 sends its Codex approval requests to its gateway from the process
+ * (`plugin.approval.request`), which on a developer's machine would otherwise reach their running
+ * gateway. Hook commands still reach the proof's own server by the URL they are given (a URL
+ * outranks the port). A port the user passed on (`--pass-env <PREFIX>_GATEWAY_PORT`) stays theirs.
+ * Call before any of the head's code loads.
+ */
+export async function keepGatewayCallsPrivate(config: Pick<HeadConfig, "prefix">): Promise<void> {
+  const variable = `${config.prefix}_GATEWAY_PORT`;
+  if (process.env[variable]) return;
+  process.env[variable] = String(await freePort());
+}
 
 /** Start the head's gateway server from instance B; never throws (a failure is a state). */
 export function startGatewayServer(ctx: ScenarioContext, config: HeadConfig): GatewayServer {
