@@ -69,7 +69,8 @@ Options
                        its post-build steps, or its package.json build script) in a private copy,
                        cached per tree content, so the hook-command paths run; your work tree and its
                        dist/ are never touched (cache: ~/.cache/relay-proof/builds, see
-                       docs/hook-command.md)
+                       docs/hook-command.md); a build that fails makes those lines cannot-test
+                       (exit 125, unless another line fails), with the build's error
   --build-mode MODE    how --build makes the CLI (implies --build); the [proof] cli line says which:
                          dev     (default) the same build with the repo's own switches that skip
                                  type declarations and pnpm (<BRAND>_RUN_NODE_SKIP_DTS_BUILD=1,
