@@ -333,7 +333,22 @@ function readDocument(file: string, kinds: readonly Report["kind"][]): Report {
       hint,
     );
   }
-  return candidate as Report;
+  return withoutNullFields(candidate) as Report;
+}
+
+/**
+ * The checks take `null` for an optional field as "absent" (`optional`); so does what they return:
+ * the field is dropped, so no reader of a result meets a null where its type says `undefined`.
+ * relay-proof never writes null, and a required field that is null never passes the checks.
+ */
+function withoutNullFields(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNullFields);
+  if (!isObject(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, item]) => item !== null)
+      .map(([key, item]) => [key, withoutNullFields(item)]),
+  );
 }
 
 /** A saved run result, for `merge`. */

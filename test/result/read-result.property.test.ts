@@ -97,6 +97,18 @@ describe("readResult, property-based", () => {
     );
   });
 
+  it("reads null in an optional field as the field absent, which merge and every reporter then use", async () => {
+    // Found by the property below (seed -1216702794): `tests: null` passed the checks, and merge read
+    // `null.shardCount`.
+    for (const key of ["tests", "coverage", "cli"] as const) {
+      const result = readResult(fileWith(JSON.stringify(mutate(saved, [key], null))));
+      expect(key in result).toBe(false);
+      renderEverything(result);
+      const merged = await mergeResults([fileWith(JSON.stringify(mutate(saved, [key], null)))]);
+      expect(merged.verdict).toBe(saved.verdict);
+    }
+  });
+
   it("accepts a real result, and from a damaged one gives a result every reporter and merge can use, or one usage line", async () => {
     renderEverything(readResult(fileWith(JSON.stringify(saved))));
     const paths = pathsOf(saved).filter((path) => path.length > 0);
