@@ -13,6 +13,11 @@ const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\
 
 export const maxValueLength = 300;
 
+/** `text` without ANSI escape sequences (colours, cursor moves, OSC hyperlinks). */
+export function withoutAnsi(text: string): string {
+  return text.replace(ansi, "");
+}
+
 /**
  * One line, no ANSI, control or invisible characters, secret values and tokens `[redacted]`, no
  * forged `[proof]` marker, bounded length. Redaction runs on the cleaned text, before the cut: a

@@ -1,8 +1,7 @@
 // What a failed build step said, in one line: its error lines, without colours, stack frames, the
 // code frames bundlers draw, or Node's version banner.
+import { withoutAnsi } from "../../../result/sanitize.ts";
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes start with ESC.
-const ansi = /\x1b\[[0-9;?]*[A-Za-z]/g;
 /** Noise: a stack frame, Node's banner, a code frame (box drawing, or `45 │ source`). */
 const noise = (line: string) =>
   /^at\s/.test(line) || /^Node\.js v\d/.test(line) || /^[\u2500-\u257f]/.test(line) || /^\d+\s*│/.test(line);
@@ -11,8 +10,7 @@ const errorLike = /\berror\b|\bERR_[A-Z_]+|\bcould not resolve\b|\bcannot find\b
 
 /** The first two error lines of a failed step's output, else its last two lines that say something. */
 export function errorLines(output: string): string {
-  const lines = output
-    .replace(ansi, "")
+  const lines = withoutAnsi(output)
     .split("\n")
     .map((line) => line.replace(/\s+/g, " ").trim())
     .filter((line) => line !== "" && !noise(line));
