@@ -11,6 +11,7 @@ import { freshId, relayEvents, sessionId } from "./payloads.ts";
 import type { Registered, Relay } from "./relay.ts";
 
 const bridgePath = "extensions/codex/src/app-server/approval-bridge.ts";
+const noBridge = `no ${bridgePath} at this head`;
 const handlerName = "handleCodexAppServerApprovalRequest";
 const method = "item/commandExecution/requestApproval";
 const answerTimeoutMs = 15_000;
@@ -30,7 +31,7 @@ export interface ApprovalBridge {
 export async function openApprovalBridge(ctx: ScenarioContext, relay: Relay): Promise<ApprovalBridge> {
   const file = ctx.find(bridgePath);
   let handler: Fn | undefined;
-  let why: string | undefined = `no ${bridgePath} at this head`;
+  let why: string | undefined = noBridge;
   if (file) {
     const loaded = await capture(() => ctx.load("b", file));
     handler = loaded.ok ? exportedFunction(loaded.value as Instance, handlerName) : undefined;
@@ -145,9 +146,7 @@ export async function checkApprovalBridge(
   const bridge: ApprovalBridge = replaced
     ? await openApprovalBridge(ctx, relay)
     : {
-        absent: ctx.find(bridgePath)
-          ? "no replacement with a new generation at this head"
-          : `no ${bridgePath} at this head`,
+        absent: ctx.find(bridgePath) ? "no replacement with a new generation at this head" : noBridge,
         ask: async () => ({ kind: "no-answer" }),
       };
   const staleAnswer = replaced ? bridge.ask(stale) : Promise.resolve<Answer>({ kind: "no-answer" });
